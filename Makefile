@@ -1,0 +1,43 @@
+# The two commands of the README: `make crawl` and `make test`. Each creates .venv/ and
+# installs what it needs when that is missing or pyproject.toml changed.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PYTHON ?= python3
+
+.PHONY: crawl test lint format fixtures check-fixtures mirror clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $(STAMP)
+
+## Crawl the bundled offline mirror of the Korean War Armistice collection into data/archive.db.
+crawl: $(STAMP)
+	$(VENV)/bin/scrapy crawl collection -s DA_OFFLINE=1 -s LOG_LEVEL=WARNING
+
+## Run the test suite (PostgreSQL tests run when TEST_POSTGRES_URL is set, as in .ci/run).
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## Regenerate fixtures/site/ from fixtures/data/documents.toml.
+fixtures: $(STAMP)
+	$(PY) fixtures/build.py
+
+check-fixtures: $(STAMP)
+	$(PY) fixtures/build.py --check
+
+## Serve the offline mirror over HTTP on 127.0.0.1:8000.
+mirror: $(STAMP)
+	$(PY) -m spiders.mirror --port 8000
+
+clean:
+	rm -rf $(VENV) data/archive.db data/archive.db-wal data/archive.db-shm

@@ -1,0 +1,28 @@
+"""`scrapy crawl`, with spider arguments checked before anything starts.
+
+A bad `-a` argument gets one line and exit status 2, like any usage error, instead of a
+traceback from inside the engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from scrapy.commands.crawl import Command as ScrapyCrawl
+from scrapy.exceptions import UsageError
+
+
+class Command(ScrapyCrawl):
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) == 1 and self.crawler_process is not None:
+            try:
+                spidercls = self.crawler_process.spider_loader.load(args[0])
+            except KeyError:
+                raise UsageError(f"no spider named {args[0]!r}", print_help=False) from None
+            check = getattr(spidercls, "check_arguments", None)
+            if check is not None:
+                try:
+                    check(**opts.spargs)
+                except (TypeError, ValueError) as exc:
+                    raise UsageError(str(exc), print_help=False) from None
+        super().run(args, opts)

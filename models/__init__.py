@@ -1,0 +1,1 @@
+"""Database layer: tables, engine and migrations, and the store the pipelines write through."""

@@ -1,0 +1,101 @@
+"""Engine, schema migration and the one dialect-aware upsert.
+
+`DATABASE_URL` picks the database: a SQLite file by default, PostgreSQL for teams
+(`postgresql+psycopg://user:pass@host/db`). The same code runs on both.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+
+DEFAULT_DATABASE_URL = "sqlite:///data/archive.db"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def database_url(url: str | None = None) -> str:
+    return url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def safe_url(url: str) -> str:
+    """The URL with its password masked, for logs and messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = database_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers (analysts) do not block the crawl
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to `revision` with Alembic (creates it in an empty database)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def is_current(engine: Engine) -> bool:
+    """True when the schema is at the newest migration (so no upgrade is needed)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(MIGRATIONS))
+    if not inspect(engine).has_table("alembic_version"):
+        return False
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_heads()
+    return set(current) == set(script.get_heads())
+
+
+def upsert(
+    connection: Connection,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    conflict: Iterable[str],
+    update: Iterable[str] | dict[str, Any] | None = None,
+) -> None:
+    """INSERT … ON CONFLICT (conflict) DO UPDATE SET … (or DO NOTHING), in one statement.
+
+    `update` names the columns to take from the new row, or maps columns to expressions
+    (e.g. a counter: `{"attempts": table.c.attempts + 1}`).
+    """
+    if not rows:
+        return
+    dialect = connection.dialect.name
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
+    if insert is None:
+        raise RuntimeError(f"unsupported database dialect {dialect!r}: use SQLite or PostgreSQL")
+    statement = insert(table)
+    if update:
+        if not isinstance(update, dict):
+            update = {name: statement.excluded[name] for name in update}
+        statement = statement.on_conflict_do_update(index_elements=list(conflict), set_=update)
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=list(conflict))
+    connection.execute(statement, list(rows))

@@ -1,0 +1,29 @@
+"""Alembic environment: uses the connection handed over by models.db.upgrade, or DATABASE_URL."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from models.db import make_engine
+from models.tables import Base
+
+target_metadata = Base.metadata
+
+
+def run_migrations(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER much
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = context.config.attributes.get("connection")
+if connection is not None:
+    run_migrations(connection)
+else:
+    with make_engine().begin() as own_connection:
+        run_migrations(own_connection)

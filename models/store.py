@@ -1,0 +1,369 @@
+"""Writing items to the database: idempotent, batched, with history and nothing lost.
+
+Documents are keyed by record id (fallback: canonical URL). A document whose content hash
+is unchanged is not written at all; a changed one is updated and its previous values are kept
+in `document_revisions`. The pipelines call this; tests and scripts can too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, delete, func, or_, select, update
+
+from models.db import upsert
+from models.tables import (
+    ENTITY_LINKS,
+    Collection,
+    CrawlRun,
+    Document,
+    DocumentCollection,
+    DocumentRevision,
+    DocumentUrl,
+    DocumentVersion,
+    RejectedItem,
+    utcnow,
+)
+
+SCALAR_FIELDS = (
+    "canonical_url", "record_id", "node_id", "site_generation", "title", "date_text",
+    "summary", "listing_summary", "text", "source", "rights", "uploaded_date",
+    "classification", "document_type", "download_url",
+)  # fmt: skip
+LIST_FIELDS = (
+    "authors", "people", "contributors", "places", "topics", "subjects",
+    "original_archives", "languages", "donors", "related_urls",
+)  # fmt: skip
+# What makes a document "changed": its content, not where or when it was fetched.
+TRACKED_FIELDS = (*SCALAR_FIELDS, *LIST_FIELDS, "versions")
+
+documents = Document.__table__
+collections = Collection.__table__
+document_collections = DocumentCollection.__table__
+document_urls = DocumentUrl.__table__
+document_versions = DocumentVersion.__table__
+rejected_items = RejectedItem.__table__
+
+
+@dataclass
+class SaveResult:
+    counts: Counter = field(default_factory=Counter)  # new | updated | unchanged
+    failures: list[tuple[dict[str, Any], str]] = field(default_factory=list)  # (item, reason)
+
+
+def content_hash(values: dict[str, Any]) -> str:
+    tracked = {name: values.get(name) for name in TRACKED_FIELDS}
+    encoded = json.dumps(tracked, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def document_row(item: dict[str, Any]) -> dict[str, Any]:
+    """The `documents` row for an item (a plain dict, as itemadapter gives it)."""
+    row = {name: item.get(name) for name in SCALAR_FIELDS}
+    row.update({name: list(item.get(name) or []) for name in LIST_FIELDS})
+    row["url"] = item["url"]
+    row["uploaded_date"] = _iso_date(item.get("uploaded_date"))
+    row["fetched_at"] = item.get("fetched_at")
+    row["content_hash"] = content_hash({**row, "versions": item.get("versions") or []})
+    return row
+
+
+def _iso_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date) or value is None:
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+class ArchiveStore:
+    """All writes of a crawl, through one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -- crawl runs ---------------------------------------------------------------------
+
+    def start_run(self, spider: str, arguments: dict[str, Any]) -> int:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                CrawlRun.__table__.insert()
+                .values(spider=spider, arguments=arguments, status="running")
+                .returning(CrawlRun.__table__.c.id)
+            )
+            return result.scalar_one()
+
+    def finish_run(
+        self, run_id: int, status: str, counts: dict[str, int], stats: dict[str, Any]
+    ) -> None:
+        values = {k: counts.get(k, 0) for k in (
+            "collections", "documents_new", "documents_updated", "documents_unchanged",
+            "rejected", "failed",
+        )}  # fmt: skip
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(CrawlRun.__table__)
+                .where(CrawlRun.__table__.c.id == run_id)
+                .values(status=status, finished_at=utcnow(), stats=stats, **values)
+            )
+
+    # -- documents ----------------------------------------------------------------------
+
+    def save_documents(self, items: Iterable[dict[str, Any]], run_id: int | None) -> SaveResult:
+        """Store a batch in one transaction; an item that fails is rolled back alone."""
+        result = SaveResult()
+        with self.engine.begin() as conn:
+            for item in _last_per_key(items):
+                savepoint = conn.begin_nested()
+                try:
+                    outcome = self._save_document(conn, item, run_id)
+                except Exception as exc:  # recorded with its reason by the caller
+                    savepoint.rollback()
+                    result.failures.append((item, f"database error: {_one_line(exc)}"))
+                    continue
+                savepoint.commit()
+                result.counts[outcome] += 1
+        return result
+
+    def _save_document(self, conn: Connection, item: dict[str, Any], run_id: int | None) -> str:
+        row = document_row(item)
+        key = (
+            documents.c.record_id == row["record_id"]
+            if row["record_id"]
+            else documents.c.canonical_url == row["canonical_url"]
+        )
+        existing = conn.execute(select(documents).where(key)).mappings().first()
+        if existing is not None and existing["content_hash"] == row["content_hash"]:
+            return "unchanged"
+        now = utcnow()
+        if existing is None:
+            conflict = ["record_id"] if row["record_id"] else ["canonical_url"]
+            upsert(conn, documents, [{**row, "first_seen_at": now, "updated_at": now}], conflict,
+                   update=[*row])  # fmt: skip
+            document_id = conn.execute(select(documents.c.id).where(key)).scalar_one()
+            outcome = "new"
+        else:
+            document_id = existing["id"]
+            self._keep_revision(conn, existing, row, item, run_id)
+            conn.execute(
+                update(documents).where(documents.c.id == document_id).values(**row, updated_at=now)
+            )
+            outcome = "updated"
+        self._replace_children(conn, document_id, item)
+        aliases = [{"url": url, "document_id": document_id} for url in _aliases(item)]
+        upsert(conn, document_urls, aliases, ["url"], update=["document_id"])
+        return outcome
+
+    def _keep_revision(
+        self,
+        conn: Connection,
+        existing: Any,
+        row: dict[str, Any],
+        item: dict[str, Any],
+        run_id: int | None,
+    ) -> None:
+        old = {name: existing[name] for name in (*SCALAR_FIELDS, *LIST_FIELDS)}
+        old["versions"] = [
+            dict(version)
+            for version in conn.execute(
+                select(document_versions.c.type, document_versions.c.language,
+                       document_versions.c.url, document_versions.c.html)
+                .where(document_versions.c.document_id == existing["id"])
+                .order_by(document_versions.c.position)
+            ).mappings()
+        ]  # fmt: skip
+        new = {**row, "versions": item.get("versions") or []}
+        changed = [n for n in TRACKED_FIELDS if _comparable(old[n]) != _comparable(new[n])]
+        conn.execute(
+            DocumentRevision.__table__.insert().values(
+                document_id=existing["id"],
+                crawl_run_id=run_id,
+                changed_fields=changed,
+                old_values=json.loads(json.dumps({n: old[n] for n in changed}, default=str)),
+            )
+        )
+
+    def _replace_children(self, conn: Connection, document_id: int, item: dict[str, Any]) -> None:
+        conn.execute(
+            delete(document_versions).where(document_versions.c.document_id == document_id)
+        )
+        versions = [
+            {
+                "document_id": document_id,
+                "position": position,
+                "type": version.get("type"),
+                "language": version.get("language"),
+                "url": version.get("url"),
+                "html": version.get("html"),
+            }
+            for position, version in enumerate(item.get("versions") or [])
+        ]
+        if versions:
+            conn.execute(document_versions.insert(), versions)
+        cleared = set()
+        for field_name, (entity, link, role) in ENTITY_LINKS.items():
+            if link.name not in cleared:
+                conn.execute(delete(link).where(link.c.document_id == document_id))
+                cleared.add(link.name)
+            names = list(dict.fromkeys(item.get(field_name) or []))
+            if not names:
+                continue
+            table = entity.__table__
+            upsert(conn, table, [{"name": name} for name in names], ["name"])
+            ids = dict(
+                conn.execute(select(table.c.name, table.c.id).where(table.c.name.in_(names))).all()
+            )
+            links = [
+                {"document_id": document_id, "entity_id": ids[name], "position": position}
+                | ({"role": role} if role else {})
+                for position, name in enumerate(names)
+            ]
+            upsert(conn, link, links, [c.name for c in link.primary_key.columns])
+
+    # -- collections ----------------------------------------------------------------------
+
+    def save_collection(self, item: dict[str, Any]) -> str:
+        """Store a collection and its listing in order; returns new | updated | unchanged."""
+        entries = item.get("documents") or []
+        digest = hashlib.sha256(
+            json.dumps([item.get("title"), item.get("description"), entries],
+                       sort_keys=True, default=str).encode()
+        ).hexdigest()  # fmt: skip
+        with self.engine.begin() as conn:
+            existing = conn.execute(
+                select(collections.c.id, collections.c.content_hash).where(
+                    collections.c.collection_id == item["collection_id"]
+                )
+            ).first()
+            if existing is not None and existing.content_hash == digest:
+                return "unchanged"
+            now = utcnow()
+            row = {
+                "collection_id": item["collection_id"],
+                "url": item["url"],
+                "site_generation": item.get("site_generation"),
+                "title": item.get("title"),
+                "description": item.get("description"),
+                "content_hash": digest,
+                "updated_at": now,
+            }
+            upsert(
+                conn, collections, [{**row, "first_seen_at": now}], ["collection_id"], update=[*row]
+            )
+            pk = conn.execute(
+                select(collections.c.id).where(collections.c.collection_id == item["collection_id"])
+            ).scalar_one()
+            conn.execute(
+                delete(document_collections).where(document_collections.c.collection_id == pk)
+            )
+            if entries:
+                conn.execute(
+                    document_collections.insert(),
+                    [
+                        {
+                            "collection_id": pk,
+                            "position": entry["position"],
+                            "record_id": entry.get("record_id"),
+                            "url": entry.get("url"),
+                            "listing_title": entry.get("title"),
+                            "listing_date_text": entry.get("date_text"),
+                            "listing_summary": entry.get("summary"),
+                        }
+                        for entry in entries
+                    ],
+                )
+            _resolve_collection_links(conn)
+            return "new" if existing is None else "updated"
+
+    def resolve_collection_links(self) -> int:
+        """Link listing rows to documents stored since; returns how many are still open."""
+        with self.engine.begin() as conn:
+            _resolve_collection_links(conn)
+            return conn.execute(
+                select(func.count()).where(document_collections.c.document_id.is_(None))
+            ).scalar_one()
+
+    # -- rejected and failed --------------------------------------------------------------
+
+    def record_rejected(self, items: Iterable[dict[str, Any]], run_id: int | None) -> None:
+        now = utcnow()
+        rows = [
+            {
+                "url": item["url"],
+                "spider": item.get("spider"),
+                "outcome": item.get("outcome") or "rejected",
+                "reason": item["reason"],
+                "http_status": item.get("http_status"),
+                "payload": json.loads(json.dumps(item.get("payload"), default=str)),
+                "first_seen_at": now,
+                "last_seen_at": now,
+                "attempts": 1,
+                "crawl_run_id": run_id,
+            }
+            for item in items
+        ]
+        with self.engine.begin() as conn:
+            upsert(
+                conn,
+                rejected_items,
+                rows,
+                ["url", "reason"],
+                update={
+                    "last_seen_at": now,
+                    "attempts": rejected_items.c.attempts + 1,
+                    "crawl_run_id": run_id,
+                },
+            )
+
+
+def _resolve_collection_links(conn: Connection) -> None:
+    by_record = (
+        select(documents.c.id)
+        .where(and_(documents.c.record_id.is_not(None),
+                    documents.c.record_id == document_collections.c.record_id))
+        .scalar_subquery()
+    )  # fmt: skip
+    by_url = (
+        select(document_urls.c.document_id)
+        .where(document_urls.c.url == document_collections.c.url)
+        .scalar_subquery()
+    )
+    conn.execute(
+        update(document_collections)
+        .where(document_collections.c.document_id.is_(None))
+        .where(or_(by_record.is_not(None), by_url.is_not(None)))
+        .values(document_id=func.coalesce(by_record, by_url))
+    )
+
+
+def _aliases(item: dict[str, Any]) -> list[str]:
+    urls = [item.get("url"), item.get("canonical_url"), *(item.get("alias_urls") or [])]
+    return list(dict.fromkeys(u for u in urls if u))
+
+
+def _last_per_key(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One item per document in a batch (the last wins), in arrival order."""
+    latest: dict[str, dict[str, Any]] = {}
+    for item in items:
+        latest.pop(item.get("record_id") or item.get("canonical_url") or item["url"], None)
+        latest[item.get("record_id") or item.get("canonical_url") or item["url"]] = item
+    return list(latest.values())
+
+
+def _comparable(value: Any) -> str:
+    if isinstance(value, list):  # versions: absent keys and None are the same
+        value = [{k: v for k, v in x.items() if v is not None} if isinstance(x, dict) else x
+                 for x in value]  # fmt: skip
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:300]}"

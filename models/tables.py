@@ -1,0 +1,259 @@
+"""The relational schema: SQLAlchemy 2.x typed tables.
+
+Documents keep their list fields twice on purpose: as JSON columns on `documents` (one flat
+row, cheap revision diffs) and as link tables to `people`, `places`, … (for joins and
+filters). Both are written from the same item in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Collection(Base):
+    __tablename__ = "collections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collection_id: Mapped[str] = mapped_column(String(100), unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    site_generation: Mapped[str | None] = mapped_column(String(10))
+    title: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[str | None] = mapped_column(String(20), unique=True)
+    canonical_url: Mapped[str | None] = mapped_column(Text, unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    node_id: Mapped[str | None] = mapped_column(String(20))
+    site_generation: Mapped[str | None] = mapped_column(String(10))
+    title: Mapped[str | None] = mapped_column(Text)
+    date_text: Mapped[str | None] = mapped_column(String(200))
+    summary: Mapped[str | None] = mapped_column(Text)
+    listing_summary: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    rights: Mapped[str | None] = mapped_column(Text)
+    uploaded_date: Mapped[dt.date | None] = mapped_column(Date)
+    classification: Mapped[str | None] = mapped_column(String(200))
+    document_type: Mapped[str | None] = mapped_column(String(200))
+    download_url: Mapped[str | None] = mapped_column(Text)
+    authors: Mapped[list[Any]] = mapped_column(default=list)
+    people: Mapped[list[Any]] = mapped_column(default=list)
+    contributors: Mapped[list[Any]] = mapped_column(default=list)
+    places: Mapped[list[Any]] = mapped_column(default=list)
+    topics: Mapped[list[Any]] = mapped_column(default=list)
+    subjects: Mapped[list[Any]] = mapped_column(default=list)
+    original_archives: Mapped[list[Any]] = mapped_column(default=list)
+    languages: Mapped[list[Any]] = mapped_column(default=list)
+    donors: Mapped[list[Any]] = mapped_column(default=list)
+    related_urls: Mapped[list[Any]] = mapped_column(default=list)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    fetched_at: Mapped[str | None] = mapped_column(String(40))
+
+
+class DocumentUrl(Base):
+    """Every URL a document answered at: listings link to any of them."""
+
+    __tablename__ = "document_urls"
+
+    url: Mapped[str] = mapped_column(Text, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+
+
+class DocumentVersion(Base):
+    __tablename__ = "document_versions"
+    __table_args__ = (UniqueConstraint("document_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    type: Mapped[str] = mapped_column(String(20))  # original | transcript | translation
+    language: Mapped[str | None] = mapped_column(String(100))
+    url: Mapped[str | None] = mapped_column(Text)
+    html: Mapped[str | None] = mapped_column(Text)
+
+
+class DocumentCollection(Base):
+    """A collection's listing row, in order; `document_id` is filled once the page is stored."""
+
+    __tablename__ = "document_collections"
+    __table_args__ = (UniqueConstraint("collection_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collection_id: Mapped[int] = mapped_column(
+        ForeignKey("collections.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True
+    )
+    record_id: Mapped[str | None] = mapped_column(String(20))
+    url: Mapped[str | None] = mapped_column(Text)
+    listing_title: Mapped[str | None] = mapped_column(Text)
+    listing_date_text: Mapped[str | None] = mapped_column(String(200))
+    listing_summary: Mapped[str | None] = mapped_column(Text)
+
+
+class DocumentRevision(Base):
+    """The previous values of a document's fields, kept whenever a re-crawl changes them."""
+
+    __tablename__ = "document_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    changed_fields: Mapped[list[Any]]
+    old_values: Mapped[dict[str, Any]]
+
+
+class CrawlRun(Base):
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    spider: Mapped[str] = mapped_column(String(50))
+    arguments: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    collections: Mapped[int] = mapped_column(default=0)
+    documents_new: Mapped[int] = mapped_column(default=0)
+    documents_updated: Mapped[int] = mapped_column(default=0)
+    documents_unchanged: Mapped[int] = mapped_column(default=0)
+    rejected: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+    stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class RejectedItem(Base):
+    """Pages and items that did not become documents, with why: never silently lost."""
+
+    __tablename__ = "rejected_items"
+    __table_args__ = (UniqueConstraint("url", "reason"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    spider: Mapped[str | None] = mapped_column(String(50))
+    outcome: Mapped[str] = mapped_column(String(10))  # rejected | failed
+    reason: Mapped[str] = mapped_column(Text)
+    http_status: Mapped[int | None]
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=1)
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+
+
+class NamedEntity:
+    """A name shared by many documents: a person, a place, an archive…"""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(500), unique=True)
+
+
+class Person(NamedEntity, Base):
+    __tablename__ = "people"
+
+
+class Place(NamedEntity, Base):
+    __tablename__ = "places"
+
+
+class Topic(NamedEntity, Base):
+    __tablename__ = "topics"
+
+
+class Subject(NamedEntity, Base):
+    __tablename__ = "subjects"
+
+
+class Language(NamedEntity, Base):
+    __tablename__ = "languages"
+
+
+class Archive(NamedEntity, Base):
+    __tablename__ = "archives"
+
+
+class Donor(NamedEntity, Base):
+    __tablename__ = "donors"
+
+
+def link_table(name: str, entity: type[NamedEntity], *, with_role: bool = False) -> Table:
+    """document × entity, ordered as on the page; people also carry their role."""
+    columns = [
+        Column(
+            "document_id",
+            ForeignKey("documents.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        Column(
+            "entity_id",
+            ForeignKey(f"{entity.__tablename__}.id", ondelete="CASCADE"),
+            primary_key=True,
+            index=True,
+        ),
+        Column("position", Integer, nullable=False),
+    ]
+    if with_role:
+        # author | associated | contributor
+        columns.append(Column("role", String(20), primary_key=True))
+    return Table(name, Base.metadata, *columns)
+
+
+document_people = link_table("document_people", Person, with_role=True)
+document_places = link_table("document_places", Place)
+document_topics = link_table("document_topics", Topic)
+document_subjects = link_table("document_subjects", Subject)
+document_languages = link_table("document_languages", Language)
+document_archives = link_table("document_archives", Archive)
+document_donors = link_table("document_donors", Donor)
+
+# item field -> (entity class, link table, role)
+ENTITY_LINKS: dict[str, tuple[type[NamedEntity], Table, str | None]] = {
+    "authors": (Person, document_people, "author"),
+    "people": (Person, document_people, "associated"),
+    "contributors": (Person, document_people, "contributor"),
+    "places": (Place, document_places, None),
+    "topics": (Topic, document_topics, None),
+    "subjects": (Subject, document_subjects, None),
+    "languages": (Language, document_languages, None),
+    "original_archives": (Archive, document_archives, None),
+    "donors": (Donor, document_donors, None),
+}

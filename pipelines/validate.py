@@ -1,0 +1,86 @@
+"""Validate items against the schema; what fails becomes a RejectedItem with its reasons.
+
+Invalid items never reach `documents`, and are never dropped: the store keeps them in
+`rejected_items` with the payload, so a parser bug shows up as data, not as silence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+
+from spiders.items import CollectionItem, DocumentItem, RejectedItem
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+RECORD_ID = re.compile(r"^\d+$")
+GENERATIONS = {"current", "legacy"}
+VERSION_TYPES = {"original", "transcript", "translation"}
+
+
+def document_errors(item: DocumentItem) -> list[str]:
+    errors = []
+    if not item.url:
+        errors.append("missing url")
+    if not item.title:
+        errors.append("missing title")
+    if not (item.record_id or item.canonical_url):
+        errors.append("missing record_id and canonical_url")
+    if item.record_id and not RECORD_ID.match(item.record_id):
+        errors.append(f"record_id is not a number: {item.record_id!r}")
+    if item.site_generation not in GENERATIONS:
+        errors.append(f"unknown site_generation {item.site_generation!r}")
+    if item.uploaded_date and not ISO_DATE.match(item.uploaded_date):
+        errors.append(f"uploaded_date is not YYYY-MM-DD: {item.uploaded_date!r}")
+    for version in item.versions:
+        if version.get("type") not in VERSION_TYPES:
+            errors.append(f"unknown version type {version.get('type')!r}")
+        if not (version.get("url") or version.get("html")):
+            errors.append("version without url or html")
+    return errors
+
+
+def collection_errors(item: CollectionItem) -> list[str]:
+    errors = []
+    if not item.collection_id:
+        errors.append("missing collection_id")
+    if not item.url:
+        errors.append("missing url")
+    positions = [entry.get("position") for entry in item.documents]
+    if len(set(positions)) != len(positions):
+        errors.append("duplicate positions in the listing")
+    return errors
+
+
+def validation_errors(item: Any) -> list[str]:
+    if isinstance(item, DocumentItem):
+        return document_errors(item)
+    if isinstance(item, CollectionItem):
+        return collection_errors(item)
+    return []
+
+
+class ValidatePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        errors = validation_errors(item)
+        if not errors:
+            return item
+        adapter = ItemAdapter(item)
+        self.crawler.stats.inc_value("archive/invalid_items")
+        return RejectedItem(
+            url=adapter.get("url") or "(no url)",
+            reason="invalid item: " + "; ".join(errors),
+            spider=self.crawler.spider.name if self.crawler.spider else None,
+            payload=asdict(item),
+            fetched_at=adapter.get("fetched_at"),
+        )

@@ -1,0 +1,54 @@
+"""Scrapy settings, in one place. Environment variables set the defaults, so cron, systemd and
+Scrapyd runs differ by environment only; `-s NAME=value` overrides any of them.
+
+Profiles: the live site gets the polite defaults below; `DA_OFFLINE=1` (the bundled mirror in
+fixtures/) and a loopback `DA_BASE_URL` drop the delays (see spiders/profile.py).
+"""
+
+import os
+
+BOT_NAME = "wilson_archive"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Where to crawl and where to store.
+DA_BASE_URL = os.environ.get("DA_BASE_URL", "https://digitalarchive.wilsoncenter.org")
+DA_OFFLINE = os.environ.get("DA_OFFLINE", "0")
+DA_FIXTURES_DIR = os.environ.get("DA_FIXTURES_DIR", "")  # default: fixtures/site of the project
+DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite:///data/archive.db")
+DA_BATCH_SIZE = int(os.environ.get("DA_BATCH_SIZE", "100"))
+
+# Politeness on the live site: the archive sits behind Cloudflare and is run by a small team.
+DA_PROJECT_URL = "https://github.com/wilson-archive-harvester/wilson-archive-harvester"
+USER_AGENT = f"wilson-archive-harvester/0.1 (+{DA_PROJECT_URL})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 5
+DOWNLOAD_DELAY_JITTER = 0.5  # ±50%
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 5
+AUTOTHROTTLE_MAX_DELAY = 60
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    # Answers every request from fixtures/ when DA_OFFLINE is set; disabled otherwise.
+    "spiders.middlewares.OfflineMirrorMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "pipelines.clean.CleanTextPipeline": 100,
+    "pipelines.validate.ValidatePipeline": 500,
+    "pipelines.store.StorePipeline": 900,
+}
+ADDONS = {"spiders.profile.LocalMirrorProfile": 0}
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+COMMANDS_MODULE = "commands"

@@ -1,0 +1,1 @@
+"""Spiders: which URL next, and which parser for it. Parsing lives in spiders/pages/."""

@@ -1,0 +1,127 @@
+"""The bundled offline mirror: URL path -> fixture file, shared by offline mode and the
+loopback server.
+
+Layout of `fixtures/site/` (by URL path):
+  /document/some-slug                 -> document/some-slug.html
+  /collection/169/korean-war-armistice/2 -> collection/169/korean-war-armistice/2.html
+  /search?page=1&f[0]=topics:1        -> search@f[0]=topics:1&page=1.html  (query sorted)
+  /robots.txt                         -> robots.txt
+  _redirects.json                     -> {"/document/111817": "/document/some-slug", …} (301)
+  404.html                            -> body of every 404
+
+Run `python -m spiders.mirror --port 8000` to serve it over HTTP on loopback, then crawl it
+with `-s DA_BASE_URL=http://127.0.0.1:8000`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email.utils
+import hashlib
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "fixtures" / "site"
+# Fixed, so that ETag / Last-Modified do not depend on when the repository was cloned.
+FIXTURES_MODIFIED = email.utils.formatdate(1735689600, usegmt=True)  # 2025-01-01
+
+
+@dataclass
+class MirrorResponse:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FixtureSite:
+    def __init__(self, root: Path | str | None = None) -> None:
+        self.root = Path(root) if root else DEFAULT_ROOT
+        redirects = self.root / "_redirects.json"
+        self.redirects: dict[str, str] = (
+            json.loads(redirects.read_text()) if redirects.exists() else {}
+        )
+
+    def file_for(self, url: str) -> Path:
+        """The fixture file that answers a URL (it may not exist)."""
+        parts = urlsplit(url)
+        path = unquote(parts.path).strip("/") or "index"
+        if parts.query:
+            query = "&".join(
+                f"{k}={v}" for k, v in sorted(parse_qsl(parts.query, keep_blank_values=True))
+            )
+            path = f"{path}@{query}"
+        if path.endswith(".txt"):
+            return self.root / path
+        return self.root / f"{path}.html"
+
+    def resolve(self, url: str) -> MirrorResponse:
+        parts = urlsplit(url)
+        target = self.redirects.get(parts.path.rstrip("/") or "/")
+        if target:
+            return MirrorResponse(301, b"", {"Location": target})
+        path = self.file_for(url)
+        try:
+            resolved = path.resolve()
+            resolved.relative_to(self.root.resolve())  # never serve outside the mirror
+            body = resolved.read_bytes()
+        except (OSError, ValueError):
+            not_found = self.root / "404.html"
+            body = not_found.read_bytes() if not_found.exists() else b"Not Found"
+            return MirrorResponse(404, body, {"Content-Type": "text/html; charset=utf-8"})
+        content_type = "text/plain" if path.suffix == ".txt" else "text/html; charset=utf-8"
+        return MirrorResponse(
+            200,
+            body,
+            {
+                "Content-Type": content_type,
+                "ETag": '"' + hashlib.sha1(body).hexdigest()[:16] + '"',
+                "Last-Modified": FIXTURES_MODIFIED,
+            },
+        )
+
+
+class MirrorHandler(BaseHTTPRequestHandler):
+    site: FixtureSite
+
+    def do_GET(self) -> None:
+        answer = self.site.resolve(self.path)
+        self.send_response(answer.status)
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(answer.body)))
+        self.end_headers()
+        self.wfile.write(answer.body)
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet
+        pass
+
+
+def make_server(root: Path | str | None = None, host: str = "127.0.0.1", port: int = 0):
+    """A loopback HTTP server over the mirror; port 0 picks a free port."""
+    handler = type("Handler", (MirrorHandler,), {"site": FixtureSite(root)})
+    return ThreadingHTTPServer((host, port), handler)
+
+
+def serve_in_thread(root: Path | str | None = None) -> tuple[ThreadingHTTPServer, str]:
+    server = make_server(root)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    return server, f"http://{host}:{port}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Serve the offline mirror on loopback.")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--root", default=None, help="mirror folder (default fixtures/site)")
+    args = parser.parse_args()
+    server = make_server(args.root, port=args.port)
+    print(f"serving {FixtureSite(args.root).root} at http://127.0.0.1:{args.port}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

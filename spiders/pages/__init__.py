@@ -1,0 +1,61 @@
+"""Pure page parsers: (html, url) -> item or page model, no Scrapy engine involved.
+
+`parse_page` detects the page type and site generation from the markup and calls the parser
+for it; tests and analysts can call each parser directly.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from spiders.items import DocumentItem
+from spiders.pages.common import load_html
+from spiders.pages.current import (
+    parse_current_collection,
+    parse_current_document,
+    parse_current_listing,
+)
+from spiders.pages.detect import PageKind, detect_page
+from spiders.pages.legacy import (
+    parse_legacy_collection,
+    parse_legacy_document,
+    parse_legacy_listing,
+)
+from spiders.pages.listing import CollectionPage, ListingPage
+
+__all__ = [
+    "CollectionPage",
+    "ListingPage",
+    "PageKind",
+    "detect_page",
+    "parse_current_collection",
+    "parse_current_document",
+    "parse_current_listing",
+    "parse_legacy_collection",
+    "parse_legacy_document",
+    "parse_legacy_listing",
+    "parse_page",
+]
+
+PARSERS = {
+    ("document", "current"): parse_current_document,
+    ("document", "legacy"): parse_legacy_document,
+    ("collection", "current"): parse_current_collection,
+    ("collection", "legacy"): parse_legacy_collection,
+    ("listing", "current"): parse_current_listing,
+    ("listing", "legacy"): parse_legacy_listing,
+}
+
+
+def parse_page(
+    html: str | bytes | etree._Element, url: str
+) -> tuple[PageKind, DocumentItem | CollectionPage | ListingPage | None]:
+    """Detect and parse a page once. Challenge, error and unknown pages parse to None."""
+    try:
+        root = load_html(html)
+    except (ValueError, etree.ParserError) as exc:
+        return PageKind("unknown", reason=f"unparseable page: {exc}"), None
+    kind = detect_page(root, url)
+    if kind.is_failure:
+        return kind, None
+    return kind, PARSERS[(kind.type, kind.generation)](root, url)

@@ -1,0 +1,122 @@
+"""Helpers shared by the page parsers: HTML loading, whitespace, text extraction, URLs."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml import etree
+from lxml.cssselect import CSSSelector
+
+# Elements whose content is never text a reader sees: translations pasted from Word carry
+# their own <meta>, <title> and <style> (generated `cs…` classes), and Cloudflare injects
+# <script> tags into them.
+NON_TEXT_TAGS = ("script", "style", "meta", "title", "link", "noscript", "object", "iframe")
+BLOCK_TAGS = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table blockquote section pre hr dd dt".split()
+)
+RECORD_ID_IN_URL = re.compile(r"/document/(\d+)(?:[/?#.]|$)")
+NODE_ID_IN_URL = re.compile(r"/node/(\d+)(?:[/?#]|$)")
+
+
+def css(selector: str) -> CSSSelector:
+    """Compile a CSS selector once, at import time (lxml translates it to XPath)."""
+    return CSSSelector(selector)
+
+
+def load_html(html: str | bytes | etree._Element) -> etree._Element:
+    """Parse a page (or pass a parsed one through); tolerant of truncated, malformed markup."""
+    if isinstance(html, etree._Element):
+        return html
+    if isinstance(html, str):
+        # lxml refuses str input that declares an encoding; drop the declaration.
+        html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
+    if not html or not str(html).strip():
+        raise ValueError("empty page")
+    return lxml.html.document_fromstring(html)
+
+
+def squash(text: str | None) -> str | None:
+    """Collapse all whitespace (non-breaking spaces included) to single spaces; '' -> None."""
+    if text is None:
+        return None
+    text = " ".join(text.split())
+    return text or None
+
+
+def text_of(el: etree._Element | None) -> str | None:
+    """Whitespace-normalized text content of an element, or None."""
+    if el is None:
+        return None
+    return squash(el.text_content())
+
+
+def first(elements: list) -> etree._Element | None:
+    return elements[0] if elements else None
+
+
+def texts(elements: list) -> list[str]:
+    """Normalized, non-empty texts of elements, in order, without duplicates."""
+    seen: dict[str, None] = {}
+    for el in elements:
+        value = text_of(el)
+        if value:
+            seen.setdefault(value, None)
+    return list(seen)
+
+
+def strip_non_text(el: etree._Element) -> None:
+    """Remove scripts, styles, metadata and inline CSS from an element tree, in place."""
+    etree.strip_elements(el, *NON_TEXT_TAGS, with_tail=False)
+    for node in el.iter():
+        if isinstance(node.tag, str) and "style" in node.attrib:
+            del node.attrib["style"]
+    # Comments (Word conditional comments, Drupal debug) are not text either.
+    for comment in el.xpath(".//comment()"):
+        comment.drop_tree()  # keeps the comment's tail text
+
+
+def inner_html(el: etree._Element) -> str:
+    """The serialized children of an element (its own tag left out)."""
+    parts = [el.text or ""]
+    parts += [etree.tostring(child, method="html", encoding="unicode") for child in el]
+    return "".join(parts).strip()
+
+
+def block_text(el: etree._Element) -> str | None:
+    """Readable plain text: one normalized line per block element, blank line between.
+
+    Mutates `el` (adds line breaks at block boundaries); call it last on a tree.
+    """
+    for node in el.iter():
+        if isinstance(node.tag, str) and node.tag in BLOCK_TAGS:
+            node.tail = "\n" + (node.tail or "")
+            node.text = "\n" + (node.text or "")
+    lines = (squash(line) for line in el.text_content().split("\n"))
+    return "\n\n".join(line for line in lines if line) or None
+
+
+def absolute(base_url: str, href: str | None) -> str | None:
+    """Resolve a link against the page URL; hrefs with raw spaces are kept as written."""
+    if not href or not href.strip():
+        return None
+    return urljoin(base_url, href.strip())
+
+
+def record_id_from_url(url: str | None) -> str | None:
+    match = RECORD_ID_IN_URL.search(url or "")
+    return match.group(1) if match else None
+
+
+def node_id_from_url(url: str | None) -> str | None:
+    match = NODE_ID_IN_URL.search(url or "")
+    return match.group(1) if match else None
+
+
+def split_names(value: str | None) -> list[str]:
+    """Split a donor-style list: 'A and B', 'A, B and C', 'A; B'."""
+    if not value:
+        return []
+    parts = re.split(r"\s*;\s*|\s*,\s*(?:and\s+)?|\s+and\s+|\s+&\s+", value)
+    return [p for p in (squash(p) for p in parts) if p]

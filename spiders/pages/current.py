@@ -1,0 +1,342 @@
+"""Parsers for the current (Drupal 10) site: document, collection (topic) and listing pages.
+
+Every selector is scoped to `<main id="main">`: the site header repeats look-alike classes
+(`span.title`, `.card-title`, `span.detail`) in its megamenus.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from lxml import etree
+
+from spiders.items import DocumentItem
+from spiders.pages.common import (
+    absolute,
+    block_text,
+    css,
+    first,
+    inner_html,
+    load_html,
+    node_id_from_url,
+    record_id_from_url,
+    split_names,
+    squash,
+    strip_non_text,
+    text_of,
+    texts,
+)
+from spiders.pages.listing import CollectionPage, ListingPage, entry
+
+MAIN = css("main#main")
+CANONICAL = css('link[rel="canonical"]')
+SHORTLINK = css('link[rel="shortlink"]')
+DRUPAL_SETTINGS = css('script[data-drupal-selector="drupal-settings-json"]')
+CURRENT_PATH_NODE = re.compile(r'"currentPath"\s*:\s*"node\\?/(\d+)"')
+
+JUMBO_DATE = css("section.jumbotron-document .content-block h2.date")
+JUMBO_TITLE = css("section.jumbotron-document .content-block h1.title")
+JUMBO_DONATED = css("section.jumbotron-document .content-block p.donated")
+TAB_PANES = css("#documentTabs > .tab-pane")
+PDF_PREVIEWS = css("object.pdf-preview")
+SUMMARY = css(".text-block > p")
+AUTHOR_PILLS = etree.XPath(
+    ".//h2[contains(concat(' ', normalize-space(@class), ' '), ' title ')]"
+    "[starts-with(normalize-space(), 'Author')]"
+    "/following-sibling::ul[contains(concat(' ', normalize-space(@class), ' '), ' pill-list ')]"
+    "//a[contains(concat(' ', normalize-space(@class), ' '), ' pill ')]"
+)
+PILL_BLOCKS = css(".pill-block")
+BLOCK_TITLE = css("h3.title")
+PILL_NAMES = css("a.pill .name")
+INFO_BLOCKS = css("section.document-information .information-block")
+INFO_LABEL = css("h3.sub-title")
+INFO_VALUE = css("div.text")
+PARAGRAPHS = css("p")
+CITATION_URL = css("#citation-url")
+DOWNLOAD = css('a[href$="/download"]')
+RELATED_ROWS = css("[data-history-node-id] a[href^='/document/'], tr[data-history-node-id] a")
+
+LISTING_LINKS = css('td.document a[href^="/document/"], td.document a[href*="/document/"]')
+COUNT_LINE = re.compile(r"(\d[\d,]*)\s*-\s*(\d[\d,]*)\s+of\s+(\d[\d,]*)")
+DATE_LIKE = re.compile(
+    r"^(?:[A-Z][a-z]+\.?,? \d{1,2},? \d{4}|[A-Z][a-z]+,? \d{4}|\d{1,2} [A-Z][a-z]+ \d{4}|\d{4}s?)$"
+)
+TOPIC_FACET = re.compile(r"f\[0\]=topics:(\d+)|f%5B0%5D=topics%3A(\d+)")
+TOPIC_TITLE = css("section.jumbotron-topic h1.title, section.jumbotron-collection h1.title")
+TOPIC_DESCRIPTION = css(
+    "section.jumbotron-topic .text-block p, main .topic-description p, main .text-block > p"
+)
+POPULAR_CARDS = css("main .popular-documents [data-history-node-id], main .card-document")
+CARD_LINK = css('a[href*="/document/"]')
+CARD_DATE = css(".date, .card-date")
+CARD_TITLE = css(".card-title")
+CARD_TEXT = css(".card-text")
+
+# Pill blocks of the document page, by their heading, to item fields.
+PILL_FIELDS = {
+    "associated people & organizations": "people",
+    "associated people and organizations": "people",
+    "associated places": "places",
+    "associated topics": "topics",
+    "subjects discussed": "subjects",
+    "document contributor": "contributors",
+    "document contributors": "contributors",
+}
+
+
+def parse_current_document(
+    html: str | bytes | etree._Element, url: str, fetched_at: str | None = None
+) -> DocumentItem:
+    root = load_html(html)
+    main = first(MAIN(root))
+    if main is None:
+        raise ValueError("no <main id='main'> element: not a current-site document page")
+    item = DocumentItem(url=url, site_generation="current", fetched_at=fetched_at)
+    item.canonical_url = _link_href(root, CANONICAL, url)
+    item.node_id = _node_id(root, url)
+    item.title = text_of(first(JUMBO_TITLE(main)))
+    item.date_text = text_of(first(JUMBO_DATE(main)))
+    item.summary = squash(" ".join(p.text_content() for p in SUMMARY(main)))
+    item.authors = texts([a.find(".//span[@class='name']") for a in AUTHOR_PILLS(main)])
+    for block in PILL_BLOCKS(main):
+        field = PILL_FIELDS.get((text_of(first(BLOCK_TITLE(block))) or "").lower())
+        if field:
+            getattr(item, field).extend(
+                name for name in texts(PILL_NAMES(block)) if name not in getattr(item, field)
+            )
+    _read_information(main, item)
+    if not item.donors:
+        donated = text_of(first(JUMBO_DONATED(main)))
+        prefix = "This document was made possible with support from"
+        if donated and donated.startswith(prefix):
+            item.donors = split_names(donated[len(prefix) :])
+    citation_url = text_of(first(CITATION_URL(main)))
+    item.record_id = item.record_id or record_id_from_url(citation_url)
+    download = first(DOWNLOAD(main))
+    item.download_url = absolute(url, download.get("href")) if download is not None else None
+    item.related_urls = _unique(
+        absolute(url, a.get("href")) for a in RELATED_ROWS(main) if a.get("href")
+    )
+    item.versions, item.text = _versions(main, url)
+    if item.download_url is None:
+        item.download_url = next((v["url"] for v in item.versions if v.get("url")), None)
+    item.alias_urls = _unique(
+        [url, item.canonical_url, _link_href(root, SHORTLINK, url), citation_url]
+    )
+    return item
+
+
+def _read_information(main: etree._Element, item: DocumentItem) -> None:
+    """The 'Document Information' blocks: label h3.sub-title, value div.text."""
+    for block in INFO_BLOCKS(main):
+        label = (text_of(first(INFO_LABEL(block))) or "").lower().rstrip(":")
+        value = first(INFO_VALUE(block))
+        if value is None:
+            continue
+        pills = texts(PILL_NAMES(value))
+        if label == "source":
+            item.source = text_of(value)
+        elif label in {"original archive", "original archives"}:
+            item.original_archives = pills or texts([value])
+        elif label == "rights":
+            paragraphs = texts(PARAGRAPHS(value))
+            item.rights = "\n\n".join(paragraphs) if paragraphs else text_of(value)
+        elif label == "original uploaded date":
+            item.uploaded_date = text_of(value)  # YYYY-MM-DD; checked by the validator
+        elif label in {"language", "languages"}:
+            item.languages = pills or split_names(text_of(value))
+        elif label == "record id":
+            item.record_id = text_of(value)
+        elif label == "type":
+            item.document_type = text_of(value)
+        elif label == "donors":
+            item.donors = pills or split_names(text_of(value))
+        elif label in {"original classification", "classification"}:
+            item.classification = text_of(value)
+
+
+def _versions(main: etree._Element, url: str) -> tuple[list[dict], str | None]:
+    """One entry per tab pane: scans as URLs, translations and transcripts as cleaned HTML.
+
+    The best text is the English translation, else any translation, else a transcript.
+    """
+    versions: list[dict] = []
+    texts_by_type: dict[str, list[tuple[str | None, etree._Element]]] = {}
+    for pane in TAB_PANES(main):
+        pane_id = pane.get("id", "")
+        kind = pane_id.split("-", 1)[0].lower()
+        if kind not in {"original", "translation", "transcript"}:
+            continue
+        for obj in PDF_PREVIEWS(pane):
+            versions.append(
+                {
+                    "type": kind,
+                    "language": _pane_language(pane),
+                    "url": absolute(url, obj.get("data")),
+                }
+            )
+        inner = [
+            p for p in pane.iter() if p is not pane and str(p.get("id", "")).startswith(f"{kind}-")
+        ]
+        for lang_pane in inner or [pane]:
+            strip_non_text(lang_pane)
+            if not (lang_pane.text_content() or "").strip():
+                continue
+            if kind == "original" and not inner:
+                continue  # the original pane holds only scan previews
+            language = _pane_language(lang_pane)
+            versions.append({"type": kind, "language": language, "html": inner_html(lang_pane)})
+            texts_by_type.setdefault(kind, []).append((language, lang_pane))
+    best = _best_text_pane(texts_by_type)
+    return versions, block_text(best) if best is not None else None
+
+
+def _pane_language(pane: etree._Element) -> str | None:
+    pane_id = pane.get("id", "")
+    if "-" in pane_id:
+        return squash(pane_id.split("-", 1)[1].replace("_", " "))
+    return pane.get("data-language") or None
+
+
+def _best_text_pane(
+    panes: dict[str, list[tuple[str | None, etree._Element]]],
+) -> etree._Element | None:
+    for kind in ("translation", "transcript"):
+        candidates = panes.get(kind, [])
+        for language, pane in candidates:
+            if (language or "").lower() == "english":
+                return pane
+        if candidates:
+            return candidates[0][1]
+    return None
+
+
+def parse_current_listing(html: str | bytes | etree._Element, url: str) -> ListingPage:
+    """A catalog or facet listing page: result rows, the count line, the next page."""
+    root = load_html(html)
+    main = first(MAIN(root))
+    if main is None:
+        raise ValueError("no <main id='main'> element: not a current-site listing page")
+    entries = []
+    for link in LISTING_LINKS(main):
+        row = next((a for a in link.iterancestors("tr")), None)
+        entries.append(_listing_entry(link, row, url, len(entries)))
+    count = _count_line(main)
+    return ListingPage(
+        url=url, entries=entries, count=count, next_url=_next_listing_url(url, count, entries)
+    )
+
+
+def _listing_entry(link: etree._Element, row: etree._Element | None, url: str, position: int):
+    title = text_of(link)
+    date_text = summary = None
+    if row is not None:
+        date_el = first(row.xpath(".//*[contains(@class, 'date')]"))
+        date_text = text_of(date_el)
+        if date_text is None:  # date cell markup is UNKNOWN: take a cell that looks like a date
+            date_text = next(
+                (text_of(td) for td in row.iter("td") if DATE_LIKE.match(text_of(td) or "")), None
+            )
+        summary_el = first(
+            row.xpath(".//*[contains(@class, 'summary')] | .//td[@class='document']//p")
+        )
+        summary = text_of(summary_el)
+    return entry(absolute(url, link.get("href")), position, date_text, title, summary)
+
+
+def _count_line(main: etree._Element) -> tuple[int, int, int] | None:
+    for node in main.iter():
+        if not isinstance(node.tag, str) or node.tag in {"script", "style"}:
+            continue
+        match = COUNT_LINE.search(node.text or "")
+        if match:
+            first_n, last_n, total = (int(g.replace(",", "")) for g in match.groups())
+            return first_n, last_n, total
+    return None
+
+
+def _next_listing_url(url: str, count: tuple[int, int, int] | None, entries: list) -> str | None:
+    """Page by the count line; without one, go on while the page has results."""
+    if not entries:
+        return None
+    if count is not None and count[1] >= count[2]:
+        return None
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    page = int(dict(query).get("page", "0") or 0)
+    query = [(k, v) for k, v in query if k != "page"] + [("page", str(page + 1))]
+    return urlunsplit(parts._replace(query=urlencode(query, safe="[]:")))
+
+
+def parse_current_collection(html: str | bytes | etree._Element, url: str) -> CollectionPage:
+    """A topic page, the current site's stand-in for a collection (markup UNKNOWN: tolerant).
+
+    Its full membership comes from the topic's facet listing; the page itself gives the
+    title, the description and the "Popular Documents" cards.
+    """
+    root = load_html(html)
+    main = first(MAIN(root))
+    if main is None:
+        raise ValueError("no <main id='main'> element: not a current-site collection page")
+    node_id = _node_id(root, url)
+    topic_id = None
+    for link in main.iter("a"):
+        match = TOPIC_FACET.search(link.get("href", ""))
+        if match:
+            topic_id = match.group(1) or match.group(2)
+            break
+    topic_id = topic_id or node_id
+    listing_url = None
+    if topic_id:
+        listing_url = absolute(url, f"/search?f[0]=topics:{topic_id}&fo[0]={topic_id}")
+    popular = []
+    for card in POPULAR_CARDS(main):
+        link = first(CARD_LINK(card)) if card.tag != "a" else card
+        if link is None:
+            continue
+        popular.append(
+            entry(
+                absolute(url, link.get("href")),
+                len(popular),
+                text_of(first(CARD_DATE(card))),
+                text_of(first(CARD_TITLE(card))) or text_of(link),
+                text_of(first(CARD_TEXT(card))),
+            )
+        )
+    description = "\n\n".join(texts(TOPIC_DESCRIPTION(main))) or None
+    return CollectionPage(
+        url=url,
+        collection_id=f"topics:{topic_id}" if topic_id else None,
+        title=text_of(first(TOPIC_TITLE(main))),
+        description=description,
+        entries=popular,
+        listing_url=listing_url,
+        site_generation="current",
+    )
+
+
+def _node_id(root: etree._Element, url: str) -> str | None:
+    """The Drupal node id: settings JSON currentPath, else the shortlink, else the URL."""
+    script = first(DRUPAL_SETTINGS(root))
+    if script is not None and script.text:
+        match = CURRENT_PATH_NODE.search(script.text)
+        if match:
+            return match.group(1)
+        try:
+            current_path = json.loads(script.text).get("path", {}).get("currentPath", "")
+            return node_id_from_url("/" + current_path)
+        except (ValueError, AttributeError):
+            pass
+    return node_id_from_url(_link_href(root, SHORTLINK, url)) or node_id_from_url(url)
+
+
+def _link_href(root: etree._Element, selector, url: str) -> str | None:
+    link = first(selector(root))
+    return absolute(url, link.get("href")) if link is not None else None
+
+
+def _unique(values) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))

@@ -1,0 +1,101 @@
+"""Which page is this? Page type and site generation, decided from the markup.
+
+The URL alone cannot tell: `/document/{id}` answers with legacy markup on old captures and
+redirects to a current slug page today, and a Cloudflare challenge comes back with status 200
+at any URL.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from spiders.pages.common import css, first, load_html, text_of
+
+CHALLENGE_TITLE = re.compile(
+    r"^(just a moment|attention required|access denied|please wait|checking your browser)",
+    re.I,
+)
+CHALLENGE_IDS = css(
+    "#challenge-form, #challenge-stage, #challenge-running, #cf-challenge-running, "
+    "#cf-wrapper, #cf-error-details, #challenge-body-text"
+)
+# Real document pages carry an inline script that loads /cdn-cgi/challenge-platform/…/jsd;
+# only the challenge interstitial defines _cf_chl_opt.
+CHALLENGE_SCRIPT = re.compile(r"_cf_chl_opt|cf_chl_prog|managed_challenge", re.I)
+BLOCKED_TEXT = re.compile(r"you have been blocked|enable javascript and cookies to continue", re.I)
+ERROR_TITLE = re.compile(r"^(page not found|404\b|not found|error\b)", re.I)
+
+TITLE = css("head > title")
+HEADINGS = css("h1, h2")
+SCRIPTS = css("script")
+DRUPAL_MARKERS = css(
+    'script[data-drupal-selector="drupal-settings-json"], meta[name="Generator"][content^="Drupal"]'
+)
+MAIN = css("main#main")
+CURRENT_DOCUMENT = css("main section.jumbotron-document")
+CURRENT_COLLECTION = css("main section.jumbotron-topic, main section.jumbotron-collection")
+CURRENT_LISTING = css("main table.table-striped, main .view-search, main .views-element-container")
+LEGACY_DOCUMENT = css(".doc-inf-information")
+LEGACY_COLLECTION = css(".collection-info")
+LEGACY_LISTING = css(".search-res")
+
+
+@dataclass(frozen=True)
+class PageKind:
+    type: str  # document | collection | listing | challenge | error | unknown
+    generation: str | None = None  # current | legacy | None
+    reason: str | None = None  # why a challenge or error page was recognised
+
+    @property
+    def is_failure(self) -> bool:
+        return self.type in {"challenge", "error", "unknown"}
+
+
+def detect_page(html: str | bytes | etree._Element, url: str = "") -> PageKind:
+    """Classify a page. Never raises on bad markup: an unparseable page is 'unknown'."""
+    try:
+        root = load_html(html)
+    except (ValueError, etree.ParserError) as exc:
+        return PageKind("unknown", reason=f"unparseable page: {exc}")
+    challenge = challenge_reason(root)
+    if challenge:
+        return PageKind("challenge", reason=challenge)
+    title = text_of(first(TITLE(root))) or ""
+    if ERROR_TITLE.match(title):
+        return PageKind("error", reason=f"error page: {title}")
+
+    if DRUPAL_MARKERS(root) or MAIN(root):
+        if CURRENT_DOCUMENT(root):
+            return PageKind("document", "current")
+        if CURRENT_COLLECTION(root):
+            return PageKind("collection", "current")
+        if CURRENT_LISTING(root):
+            return PageKind("listing", "current")
+        return PageKind("unknown", "current", reason="current-site page of an unknown type")
+    if LEGACY_DOCUMENT(root):
+        return PageKind("document", "legacy")
+    if LEGACY_COLLECTION(root):
+        return PageKind("collection", "legacy")
+    if LEGACY_LISTING(root):
+        return PageKind("listing", "legacy")
+    return PageKind("unknown", reason="not a Digital Archive page (no known markup)")
+
+
+def challenge_reason(root: etree._Element) -> str | None:
+    """Why this page is a Cloudflare challenge or block page, or None if it is not."""
+    title = text_of(first(TITLE(root)))
+    if title and CHALLENGE_TITLE.match(title):
+        return f"challenge page: title {title!r}"
+    if CHALLENGE_IDS(root):
+        return "challenge page: Cloudflare challenge form"
+    for script in SCRIPTS(root):
+        if script.text and CHALLENGE_SCRIPT.search(script.text):
+            return "challenge page: Cloudflare challenge script"
+    for heading in HEADINGS(root):
+        heading_text = text_of(heading) or ""
+        if BLOCKED_TEXT.search(heading_text):
+            return f"block page: {heading_text}"
+    return None

@@ -1,0 +1,41 @@
+"""Settings profile chosen after all settings are known (command line included).
+
+An add-on, because `-s DA_OFFLINE=1` is only visible once Scrapy has merged the command line:
+settings.py alone cannot react to it. Values set on the command line still win.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlsplit
+
+from scrapy.settings import BaseSettings
+
+
+def is_local_mirror(settings: BaseSettings) -> bool:
+    if settings.getbool("DA_OFFLINE"):
+        return True
+    host = urlsplit(settings.get("DA_BASE_URL", "")).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class LocalMirrorProfile:
+    """No delays, no throttling against the bundled mirror or a loopback server."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        if not is_local_mirror(settings):
+            return
+        for name, value in {
+            "DOWNLOAD_DELAY": 0,
+            "DOWNLOAD_DELAY_JITTER": 0,
+            "AUTOTHROTTLE_ENABLED": False,
+            "CONCURRENT_REQUESTS": 16,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+        }.items():
+            # Above settings.py (project), below `-s` on the command line (cmdline).
+            settings.set(name, value, priority="spider")

@@ -1,0 +1,79 @@
+"""Shared test fixtures: the fixture data, real databases, and running a real `scrapy crawl`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+PROJECT = Path(__file__).resolve().parent.parent
+SITE = PROJECT / "fixtures" / "site"
+SHARED_REAL = PROJECT.parent / "shared" / "site" / "real"
+sys.path.insert(0, str(PROJECT / "fixtures"))
+
+import build  # noqa: E402  (fixtures/build.py: the data the mirror is generated from)
+
+DOCUMENTS = build.load_documents()
+
+
+def postgres_admin_url() -> str | None:
+    return os.environ.get("TEST_POSTGRES_URL")
+
+
+def _postgres_database() -> Iterator[str]:
+    """A fresh, empty database on the test PostgreSQL server, dropped afterwards."""
+    admin_url = postgres_admin_url()
+    if not admin_url:
+        if os.environ.get("TEST_REQUIRE_POSTGRES"):
+            pytest.fail("TEST_POSTGRES_URL is not set but TEST_REQUIRE_POSTGRES is")
+        pytest.skip("no PostgreSQL server (set TEST_POSTGRES_URL)")
+    name = f"da_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Each storage test runs on a real SQLite file and on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'archive.db'}"
+    else:
+        yield from _postgres_database()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    yield from _postgres_database()
+
+
+def run_scrapy(*args: str, cwd: Path = PROJECT, env: dict[str, str] | None = None,
+               timeout: int = 300) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    """Run the real `scrapy` command of the project's environment in a subprocess."""
+    scrapy = Path(sys.executable).parent / "scrapy"
+    full_env = {**os.environ, "LOG_LEVEL": "WARNING", **(env or {})}
+    return subprocess.run(
+        [str(scrapy), *args], cwd=cwd, env=full_env, capture_output=True, text=True,
+        timeout=timeout, check=False,
+    )  # fmt: skip
+
+
+def fixture_html(relative: str) -> str:
+    return (SITE / relative).read_text(encoding="utf-8")
+
+
+def live_url(path: str) -> str:
+    return f"https://digitalarchive.wilsoncenter.org{path}"
