@@ -1,15 +1,18 @@
 """`scrapy crawl`, with spider arguments checked before anything starts.
 
-A bad `-a` argument gets one line and exit status 2, like any usage error, instead of a
-traceback from inside the engine.
+A bad `-a` argument gets one line and exit status 2, like any usage error, and an unusable
+database one line and exit status 1, instead of a traceback from inside the engine.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
+
+from models.db import DatabaseUnavailable, prepare_database
 
 
 class Command(ScrapyCrawl):
@@ -25,4 +28,11 @@ class Command(ScrapyCrawl):
                     check(**opts.spargs)
                 except (TypeError, ValueError) as exc:
                     raise UsageError(str(exc), print_help=False) from None
+        if self.settings is not None:
+            try:  # fail before the engine starts, in one line, without the password
+                prepare_database(self.settings.get("DATABASE_URL")).dispose()
+            except DatabaseUnavailable as exc:
+                print(f"crawl failed: {exc}", file=sys.stderr)
+                self.exitcode = 1
+                return
         super().run(args, opts)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 DEFAULT_DATABASE_URL = "sqlite:///data/archive.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -46,6 +47,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")  # readers (analysts) do not block the crawl
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached or migrated; the message names it without password."""
+
+
+def prepare_database(url: str | None = None) -> Engine:
+    """An engine on a reachable database whose schema is at the newest migration."""
+    url = database_url(url)
+    try:
+        engine = make_engine(url)
+        if not is_current(engine):
+            upgrade(engine)
+    except (SQLAlchemyError, OSError) as exc:
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+        raise DatabaseUnavailable(f"database {safe_url(url)} unusable: {reason}") from None
+    return engine
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

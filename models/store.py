@@ -32,14 +32,34 @@ from models.tables import (
 )
 
 SCALAR_FIELDS = (
-    "canonical_url", "record_id", "node_id", "site_generation", "title", "date_text",
-    "summary", "listing_summary", "text", "source", "rights", "uploaded_date",
-    "classification", "document_type", "download_url",
-)  # fmt: skip
+    "canonical_url",
+    "record_id",
+    "node_id",
+    "site_generation",
+    "title",
+    "date_text",
+    "summary",
+    "listing_summary",
+    "text",
+    "source",
+    "rights",
+    "uploaded_date",
+    "classification",
+    "document_type",
+    "download_url",
+)
 LIST_FIELDS = (
-    "authors", "people", "contributors", "places", "topics", "subjects",
-    "original_archives", "languages", "donors", "related_urls",
-)  # fmt: skip
+    "authors",
+    "people",
+    "contributors",
+    "places",
+    "topics",
+    "subjects",
+    "original_archives",
+    "languages",
+    "donors",
+    "related_urls",
+)
 # What makes a document "changed": its content, not where or when it was fetched.
 TRACKED_FIELDS = (*SCALAR_FIELDS, *LIST_FIELDS, "versions")
 
@@ -103,10 +123,17 @@ class ArchiveStore:
     def finish_run(
         self, run_id: int, status: str, counts: dict[str, int], stats: dict[str, Any]
     ) -> None:
-        values = {k: counts.get(k, 0) for k in (
-            "collections", "documents_new", "documents_updated", "documents_unchanged",
-            "rejected", "failed",
-        )}  # fmt: skip
+        values = {
+            k: counts.get(k, 0)
+            for k in (
+                "collections",
+                "documents_new",
+                "documents_updated",
+                "documents_unchanged",
+                "rejected",
+                "failed",
+            )
+        }
         with self.engine.begin() as conn:
             conn.execute(
                 update(CrawlRun.__table__)
@@ -145,8 +172,13 @@ class ArchiveStore:
         now = utcnow()
         if existing is None:
             conflict = ["record_id"] if row["record_id"] else ["canonical_url"]
-            upsert(conn, documents, [{**row, "first_seen_at": now, "updated_at": now}], conflict,
-                   update=[*row])  # fmt: skip
+            upsert(
+                conn,
+                documents,
+                [{**row, "first_seen_at": now, "updated_at": now}],
+                conflict,
+                update=[*row],
+            )
             document_id = conn.execute(select(documents.c.id).where(key)).scalar_one()
             outcome = "new"
         else:
@@ -173,12 +205,16 @@ class ArchiveStore:
         old["versions"] = [
             dict(version)
             for version in conn.execute(
-                select(document_versions.c.type, document_versions.c.language,
-                       document_versions.c.url, document_versions.c.html)
+                select(
+                    document_versions.c.type,
+                    document_versions.c.language,
+                    document_versions.c.url,
+                    document_versions.c.html,
+                )
                 .where(document_versions.c.document_id == existing["id"])
                 .order_by(document_versions.c.position)
             ).mappings()
-        ]  # fmt: skip
+        ]
         new = {**row, "versions": item.get("versions") or []}
         changed = [n for n in TRACKED_FIELDS if _comparable(old[n]) != _comparable(new[n])]
         conn.execute(
@@ -233,9 +269,10 @@ class ArchiveStore:
         """Store a collection and its listing in order; returns new | updated | unchanged."""
         entries = item.get("documents") or []
         digest = hashlib.sha256(
-            json.dumps([item.get("title"), item.get("description"), entries],
-                       sort_keys=True, default=str).encode()
-        ).hexdigest()  # fmt: skip
+            json.dumps(
+                [item.get("title"), item.get("description"), entries], sort_keys=True, default=str
+            ).encode()
+        ).hexdigest()
         with self.engine.begin() as conn:
             existing = conn.execute(
                 select(collections.c.id, collections.c.content_hash).where(
@@ -326,10 +363,14 @@ class ArchiveStore:
 def _resolve_collection_links(conn: Connection) -> None:
     by_record = (
         select(documents.c.id)
-        .where(and_(documents.c.record_id.is_not(None),
-                    documents.c.record_id == document_collections.c.record_id))
+        .where(
+            and_(
+                documents.c.record_id.is_not(None),
+                documents.c.record_id == document_collections.c.record_id,
+            )
+        )
         .scalar_subquery()
-    )  # fmt: skip
+    )
     by_url = (
         select(document_urls.c.document_id)
         .where(document_urls.c.url == document_collections.c.url)
@@ -359,8 +400,10 @@ def _last_per_key(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _comparable(value: Any) -> str:
     if isinstance(value, list):  # versions: absent keys and None are the same
-        value = [{k: v for k, v in x.items() if v is not None} if isinstance(x, dict) else x
-                 for x in value]  # fmt: skip
+        value = [
+            {k: v for k, v in x.items() if v is not None} if isinstance(x, dict) else x
+            for x in value
+        ]
     return json.dumps(value, sort_keys=True, default=str)
 
 

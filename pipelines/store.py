@@ -18,7 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.spiders import Spider
 from sqlalchemy.exc import SQLAlchemyError
 
-from models.db import database_url, is_current, make_engine, safe_url, upgrade
+from models.db import database_url, prepare_database, safe_url
 from models.store import ArchiveStore
 from spiders.items import CollectionItem, DocumentItem, RejectedItem
 
@@ -50,15 +50,8 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
-        try:
-            engine = make_engine(self.url)
-            if not is_current(engine):
-                upgrade(engine)
-            self.store = ArchiveStore(engine)
-            self.run_id = self.store.start_run(spider.name, getattr(spider, "arguments", {}))
-        except SQLAlchemyError as exc:
-            reason = " ".join(str(exc.orig or exc).split())[:200]
-            raise RuntimeError(f"database {safe_url(self.url)} unusable: {reason}") from None
+        self.store = ArchiveStore(prepare_database(self.url))
+        self.run_id = self.store.start_run(spider.name, getattr(spider, "arguments", {}))
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -118,9 +111,14 @@ class StorePipeline:
         self.counts["failed"] += 1
         logger.error("failed to store %s: %s", item.get("url"), reason)
         self.rejected.append(
-            {"url": item.get("url"), "reason": reason, "outcome": "failed",
-             "spider": self.crawler.spider.name, "payload": item}
-        )  # fmt: skip
+            {
+                "url": item.get("url"),
+                "reason": reason,
+                "outcome": "failed",
+                "spider": self.crawler.spider.name,
+                "payload": item,
+            }
+        )
 
     def _save_collection(self, item: dict[str, Any]) -> None:
         try:

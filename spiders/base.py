@@ -119,9 +119,14 @@ class ArchiveSpider(scrapy.Spider):
         state = response.meta.get("collection")
         if state is None and (match := TOPIC_FACET.search(response.url)):
             topic = match.group(1) or match.group(2)  # a facet listing given as a collection
-            state = {"collection_id": f"topics:{topic}", "url": response.url,
-                     "site_generation": "current", "title": None, "description": None,
-                     "entries": []}  # fmt: skip
+            state = {
+                "collection_id": f"topics:{topic}",
+                "url": response.url,
+                "site_generation": "current",
+                "title": None,
+                "description": None,
+                "entries": [],
+            }
         if state is None:
             for entry in page.entries:
                 yield self.request(entry["url"], listing_entry=entry)
@@ -179,9 +184,13 @@ class ArchiveSpider(scrapy.Spider):
     ) -> RejectedItem:
         self.crawler.stats.inc_value(f"archive/{outcome}")
         return RejectedItem(
-            url=url, reason=reason, outcome=outcome, spider=self.name, http_status=status,
+            url=url,
+            reason=reason,
+            outcome=outcome,
+            spider=self.name,
+            http_status=status,
             fetched_at=now_iso(),
-        )  # fmt: skip
+        )
 
 
 def collection_path(collection_id: str) -> str:

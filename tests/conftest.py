@@ -60,15 +60,21 @@ def postgres_url() -> Iterator[str]:
     yield from _postgres_database()
 
 
-def run_scrapy(*args: str, cwd: Path = PROJECT, env: dict[str, str] | None = None,
-               timeout: int = 300) -> subprocess.CompletedProcess[str]:  # fmt: skip
+def run_scrapy(
+    *args: str, cwd: Path = PROJECT, env: dict[str, str] | None = None, timeout: int = 300
+) -> subprocess.CompletedProcess[str]:
     """Run the real `scrapy` command of the project's environment in a subprocess."""
     scrapy = Path(sys.executable).parent / "scrapy"
     full_env = {**os.environ, "LOG_LEVEL": "WARNING", **(env or {})}
     return subprocess.run(
-        [str(scrapy), *args], cwd=cwd, env=full_env, capture_output=True, text=True,
-        timeout=timeout, check=False,
-    )  # fmt: skip
+        [str(scrapy), *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def fixture_html(relative: str) -> str:

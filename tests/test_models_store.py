@@ -1,0 +1,256 @@
+"""Round trips through the database, on a real SQLite file and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+
+import pytest
+from conftest import DOCUMENTS, build, fixture_html
+from expectations import page_path, page_url
+from sqlalchemy import func, inspect, select, text
+
+from models.db import is_current, make_engine, upgrade
+from models.store import ArchiveStore
+from models.tables import (
+    Collection,
+    Document,
+    DocumentCollection,
+    DocumentRevision,
+    DocumentVersion,
+    Person,
+    RejectedItem,
+    document_people,
+)
+from spiders.pages import parse_current_document, parse_legacy_document
+
+PARSERS = {"current": parse_current_document, "legacy": parse_legacy_document}
+
+
+def item_dict(doc: dict) -> dict:
+    item = PARSERS[doc["generation"]](fixture_html(page_path(doc)), page_url(doc))
+    return dataclasses.asdict(item)
+
+
+ITEMS = [item_dict(doc) for doc in DOCUMENTS]
+
+
+@pytest.fixture
+def store(database_url):
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield ArchiveStore(engine)
+    engine.dispose()
+
+
+def count(store: ArchiveStore, table) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def test_migration_creates_every_table(store):
+    tables = set(inspect(store.engine).get_table_names())
+    assert {
+        "documents",
+        "collections",
+        "document_collections",
+        "people",
+        "places",
+        "topics",
+        "subjects",
+        "languages",
+        "archives",
+        "document_people",
+        "document_versions",
+        "crawl_runs",
+        "rejected_items",
+        "document_revisions",
+        "alembic_version",
+    } <= tables
+    assert is_current(store.engine)
+
+
+def test_documents_round_trip_field_by_field(store):
+    result = store.save_documents(copy.deepcopy(ITEMS), run_id=None)
+    assert result.counts["new"] == len(ITEMS) and not result.failures
+    with store.engine.connect() as conn:
+        for item in ITEMS:
+            row = conn.execute(select(Document).where(Document.record_id == item["record_id"]))
+            row = row.mappings().one()
+            for name in (
+                "title",
+                "date_text",
+                "summary",
+                "source",
+                "text",
+                "canonical_url",
+                "node_id",
+                "authors",
+                "people",
+                "places",
+                "subjects",
+                "languages",
+                "original_archives",
+                "donors",
+                "classification",
+                "document_type",
+            ):
+                assert row[name] == item[name], name
+            assert str(row["uploaded_date"]) == item["uploaded_date"]
+
+
+def test_versions_are_stored_in_order(store):
+    store.save_documents(copy.deepcopy(ITEMS), run_id=None)
+    assert count(store, DocumentVersion) == sum(len(i["versions"]) for i in ITEMS)
+
+
+def test_authors_and_associated_people_keep_their_roles(store):
+    store.save_documents(copy.deepcopy(ITEMS), run_id=None)
+    mao = next(i for i in ITEMS if i["record_id"] == "113071")
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(Person.name, document_people.c.role)
+            .join(document_people, document_people.c.entity_id == Person.id)
+            .join(Document, Document.id == document_people.c.document_id)
+            .where(Document.record_id == "113071")
+            .order_by(document_people.c.role, document_people.c.position)
+        ).all()
+    assert [n for n, role in rows if role == "author"] == mao["authors"]
+    assert [n for n, role in rows if role == "associated"] == mao["people"]
+
+
+def test_saving_twice_changes_nothing(store):
+    store.save_documents(copy.deepcopy(ITEMS), run_id=None)
+    with store.engine.connect() as conn:
+        before = conn.execute(select(Document.id, Document.updated_at)).all()
+    again = store.save_documents(copy.deepcopy(ITEMS), run_id=None)
+    assert again.counts == {"unchanged": len(ITEMS)}
+    with store.engine.connect() as conn:
+        assert conn.execute(select(Document.id, Document.updated_at)).all() == before
+    assert count(store, DocumentRevision) == 0
+
+
+def test_changed_document_is_updated_with_a_revision(store):
+    store.save_documents(copy.deepcopy(ITEMS), run_id=None)
+    changed = copy.deepcopy(ITEMS[0])
+    old_title = changed["title"]
+    changed["title"] = old_title + " (revised)"
+    result = store.save_documents([changed], run_id=None)
+    assert result.counts == {"updated": 1}
+    with store.engine.connect() as conn:
+        revision = conn.execute(select(DocumentRevision)).mappings().one()
+        title = conn.execute(
+            select(Document.title).where(Document.record_id == changed["record_id"])
+        ).scalar_one()
+    assert revision["changed_fields"] == ["title"]
+    assert revision["old_values"] == {"title": old_title}
+    assert title == old_title + " (revised)"
+    assert count(store, Document) == len(ITEMS)
+
+
+def test_document_without_record_id_is_keyed_by_canonical_url(store):
+    item = copy.deepcopy(ITEMS[0]) | {"record_id": None}
+    assert store.save_documents([item], None).counts == {"new": 1}
+    assert store.save_documents([copy.deepcopy(item)], None).counts == {"unchanged": 1}
+
+
+def test_a_failing_item_is_reported_and_the_batch_stored(store):
+    bad = copy.deepcopy(ITEMS[1])
+    bad["versions"] = [{"type": None}]  # document_versions.type is NOT NULL: this one fails
+    result = store.save_documents([copy.deepcopy(ITEMS[0]), bad, copy.deepcopy(ITEMS[2])], None)
+    assert result.counts == {"new": 2}
+    assert [(i["record_id"], r.startswith("database error")) for i, r in result.failures] == [
+        (bad["record_id"], True)
+    ]
+    with store.engine.connect() as conn:
+        ids = set(conn.execute(select(Document.record_id)).scalars())
+    assert ids == {ITEMS[0]["record_id"], ITEMS[2]["record_id"]}
+
+
+def collection_item(entries: list[dict]) -> dict:
+    return {
+        "collection_id": build.COLLECTION_ID,
+        "url": "https://digitalarchive.wilsoncenter.org/collection/169/korean-war-armistice",
+        "site_generation": "legacy",
+        "title": build.COLLECTION_TITLE,
+        "description": build.COLLECTION_DESCRIPTION,
+        "documents": entries,
+    }
+
+
+def entries_for(items: list[dict]) -> list[dict]:
+    return [
+        {
+            "url": f"https://digitalarchive.wilsoncenter.org/document/{i['record_id']}",
+            "record_id": i["record_id"],
+            "position": n,
+            "date_text": i["date_text"],
+            "title": i["title"],
+            "summary": i["summary"],
+        }
+        for n, i in enumerate(items)
+    ]
+
+
+def test_collection_links_documents_in_listing_order(store):
+    store.save_documents(copy.deepcopy(ITEMS), None)
+    assert store.save_collection(collection_item(entries_for(ITEMS))) == "new"
+    with store.engine.connect() as conn:
+        linked = conn.execute(
+            select(Document.record_id)
+            .join(DocumentCollection, DocumentCollection.document_id == Document.id)
+            .order_by(DocumentCollection.position)
+        ).scalars()
+        assert list(linked) == [i["record_id"] for i in ITEMS]
+
+
+def test_collection_before_its_documents_is_linked_later(store):
+    assert store.save_collection(collection_item(entries_for(ITEMS))) == "new"
+    assert store.resolve_collection_links() == len(ITEMS)
+    store.save_documents(copy.deepcopy(ITEMS), None)
+    assert store.resolve_collection_links() == 0
+
+
+def test_listing_row_matched_by_any_url_of_the_document(store):
+    """Current listings link the slug URL; the stored document answered at its redirect."""
+    item = copy.deepcopy(ITEMS[0])
+    item["alias_urls"] = ["https://digitalarchive.wilsoncenter.org/node/1"]
+    store.save_documents([item], None)
+    entry = entries_for([item])[0] | {
+        "record_id": None,
+        "url": "https://digitalarchive.wilsoncenter.org/node/1",
+    }
+    store.save_collection(collection_item([entry]))
+    assert store.resolve_collection_links() == 0
+
+
+def test_unchanged_collection_is_not_rewritten(store):
+    item = collection_item(entries_for(ITEMS))
+    store.save_collection(item)
+    assert store.save_collection(copy.deepcopy(item)) == "unchanged"
+    assert count(store, Collection) == 1
+    assert count(store, DocumentCollection) == len(ITEMS)
+
+
+def test_rejected_item_is_kept_once_and_counted_again(store):
+    record = {
+        "url": "https://x/document/1",
+        "reason": "challenge page",
+        "outcome": "rejected",
+        "spider": "collection",
+        "http_status": 200,
+        "payload": {"a": 1},
+    }
+    store.record_rejected([record], None)
+    store.record_rejected([dict(record)], None)
+    with store.engine.connect() as conn:
+        row = conn.execute(select(RejectedItem)).mappings().one()
+    assert (row["attempts"], row["reason"], row["http_status"]) == (2, "challenge page", 200)
+
+
+def test_crawl_run_is_recorded(store):
+    run_id = store.start_run("collection", {"id": "169"})
+    store.finish_run(run_id, "finished", {"documents_new": 3, "rejected": 1}, {"requests": 5})
+    with store.engine.connect() as conn:
+        row = conn.execute(text("SELECT status, documents_new, rejected FROM crawl_runs")).one()
+    assert tuple(row) == ("finished", 3, 1)
