@@ -48,7 +48,7 @@ class ArchiveSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArchiveSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.base_url = crawler.settings.get("DA_BASE_URL").rstrip("/")
+        spider.base_url = (crawler.settings.get("DA_BASE_URL") or cls.base_url).rstrip("/")
         spider.allowed_domains = [urlsplit(spider.base_url).hostname]
         return spider
 
