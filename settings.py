@@ -42,6 +42,9 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {
     "pipelines.clean.CleanTextPipeline": 100,
+    "pipelines.dates.DatesPipeline": 200,
+    "pipelines.citations.CitationsPipeline": 300,
+    "pipelines.names.NamesPipeline": 400,
     "pipelines.validate.ValidatePipeline": 500,
     "pipelines.store.StorePipeline": 900,
 }

@@ -20,6 +20,8 @@ from sqlalchemy import Connection, Engine, and_, delete, func, or_, select, upda
 from models.db import upsert
 from models.tables import (
     ENTITY_LINKS,
+    Archive,
+    Citation,
     Collection,
     CrawlRun,
     Document,
@@ -27,41 +29,28 @@ from models.tables import (
     DocumentRevision,
     DocumentUrl,
     DocumentVersion,
+    Person,
+    PersonAlias,
     RejectedItem,
     utcnow,
 )
+from pipelines.citations import archive_for
 
 SCALAR_FIELDS = (
-    "canonical_url",
-    "record_id",
-    "node_id",
-    "site_generation",
-    "title",
-    "date_text",
-    "summary",
-    "listing_summary",
-    "text",
-    "source",
-    "rights",
-    "uploaded_date",
-    "classification",
-    "document_type",
-    "download_url",
-)
+    "canonical_url", "record_id", "node_id", "site_generation", "title", "date_text",
+    "date_start", "date_end", "date_precision", "date_circa", "date_source",
+    "summary", "listing_summary", "text", "source", "rights", "uploaded_date",
+    "classification", "document_type", "download_url", "number", "sender",
+)  # fmt: skip
 LIST_FIELDS = (
-    "authors",
-    "people",
-    "contributors",
-    "places",
-    "topics",
-    "subjects",
-    "original_archives",
-    "languages",
-    "donors",
-    "related_urls",
-)
-# What makes a document "changed": its content, not where or when it was fetched.
-TRACKED_FIELDS = (*SCALAR_FIELDS, *LIST_FIELDS, "versions")
+    "authors", "people", "contributors", "places", "topics", "subjects",
+    "original_archives", "languages", "donors", "related_urls", "recipients",
+)  # fmt: skip
+# Stored in their own tables (versions, citations, people, aliases).
+CHILD_FIELDS = ("versions", "citations", "persons", "aliases")
+# What makes a document "changed": its content and what we derive from it, not where or
+# when it was fetched. (A better normalizer therefore updates rows, with a revision.)
+TRACKED_FIELDS = (*SCALAR_FIELDS, *LIST_FIELDS, *CHILD_FIELDS)
 
 documents = Document.__table__
 collections = Collection.__table__
@@ -69,6 +58,28 @@ document_collections = DocumentCollection.__table__
 document_urls = DocumentUrl.__table__
 document_versions = DocumentVersion.__table__
 rejected_items = RejectedItem.__table__
+citations = Citation.__table__
+archives = Archive.__table__
+people = Person.__table__
+person_aliases = PersonAlias.__table__
+CITATION_COLUMNS = (
+    "raw",
+    "kind",
+    "parsed",
+    "repository",
+    "fond",
+    "opis",
+    "delo",
+    "papka",
+    "listy",
+    "reference",
+    "publication",
+    "translated_by",
+    "contributed_by",
+    "obtained_by",
+    "transcribed_by",
+    "edited_by",
+)
 
 
 @dataclass
@@ -88,9 +99,11 @@ def document_row(item: dict[str, Any]) -> dict[str, Any]:
     row = {name: item.get(name) for name in SCALAR_FIELDS}
     row.update({name: list(item.get(name) or []) for name in LIST_FIELDS})
     row["url"] = item["url"]
-    row["uploaded_date"] = _iso_date(item.get("uploaded_date"))
+    for name in ("uploaded_date", "date_start", "date_end"):
+        row[name] = _iso_date(item.get(name))
+    row["date_circa"] = bool(item.get("date_circa"))
     row["fetched_at"] = item.get("fetched_at")
-    row["content_hash"] = content_hash({**row, "versions": item.get("versions") or []})
+    row["content_hash"] = content_hash({**row, **{n: item.get(n) or [] for n in CHILD_FIELDS}})
     return row
 
 
@@ -216,7 +229,9 @@ class ArchiveStore:
             ).mappings()
         ]
         new = {**row, "versions": item.get("versions") or []}
-        changed = [n for n in TRACKED_FIELDS if _comparable(old[n]) != _comparable(new[n])]
+        changed = [n for n in old if _comparable(old[n]) != _comparable(new[n])]
+        if not changed:  # only what is derived from the same content changed
+            changed = ["normalization"]
         conn.execute(
             DocumentRevision.__table__.insert().values(
                 document_id=existing["id"],
@@ -244,6 +259,7 @@ class ArchiveStore:
         if versions:
             conn.execute(document_versions.insert(), versions)
         cleared = set()
+        person_ids: dict[str, int] = {}
         for field_name, (entity, link, role) in ENTITY_LINKS.items():
             if link.name not in cleared:
                 conn.execute(delete(link).where(link.c.document_id == document_id))
@@ -251,17 +267,127 @@ class ArchiveStore:
             names = list(dict.fromkeys(item.get(field_name) or []))
             if not names:
                 continue
-            table = entity.__table__
-            upsert(conn, table, [{"name": name} for name in names], ["name"])
-            ids = dict(
-                conn.execute(select(table.c.name, table.c.id).where(table.c.name.in_(names))).all()
-            )
+            keys, ids = self._entities(conn, entity, names, item)
+            if entity is Person:
+                person_ids.update({name: ids[keys[name]] for name in names})
             links = [
-                {"document_id": document_id, "entity_id": ids[name], "position": position}
+                {"document_id": document_id, "entity_id": ids[keys[name]], "position": position}
                 | ({"role": role} if role else {})
                 for position, name in enumerate(names)
             ]
             upsert(conn, link, links, [c.name for c in link.primary_key.columns])
+        self._replace_citations(conn, document_id, item.get("citations") or [])
+        self._add_aliases(conn, item, person_ids)
+
+    def _entities(
+        self, conn: Connection, entity: type, names: list[str], item: dict[str, Any]
+    ) -> tuple[dict[str, str], dict[str, int]]:
+        """Upsert the entity rows for names: ({shown name: row name}, {row name: id}).
+
+        Archives are stored under their canonical name when the archive table knows them;
+        people with the display and sort forms of their names.
+        """
+        table = entity.__table__
+        keys = {name: name for name in names}
+        extra: dict[str, dict[str, Any]] = {}
+        if entity is Archive:
+            for name in names:
+                record = archive_for(name)
+                if record is not None:
+                    keys[name] = record.name
+                    extra[record.name] = {
+                        "abbreviation": record.abbreviation,
+                        "country": record.country,
+                    }
+        elif entity is Person:
+            forms = {p["name"]: p for p in item.get("persons") or []}
+            for name in names:
+                if name in forms:
+                    extra[name] = {k: forms[name][k] for k in ("display_name", "sort_name")}
+        rows = [{"name": key} | extra.get(key, {}) for key in dict.fromkeys(keys.values())]
+        if extra:
+            columns = sorted({c for row in rows for c in row if c != "name"})
+            rows = [{c: row.get(c) for c in ("name", *columns)} for row in rows]
+            upsert(conn, table, rows, ["name"], update=columns)
+        else:
+            upsert(conn, table, rows, ["name"])
+        wanted = list(dict.fromkeys(keys.values()))
+        ids = dict(
+            conn.execute(select(table.c.name, table.c.id).where(table.c.name.in_(wanted))).all()
+        )
+        return keys, ids
+
+    def _replace_citations(
+        self, conn: Connection, document_id: int, parsed: list[dict[str, Any]]
+    ) -> None:
+        conn.execute(delete(citations).where(citations.c.document_id == document_id))
+        if not parsed:
+            return
+        named = [c["repository_name"] for c in parsed if c.get("repository_name")]
+        archive_ids: dict[str, int] = {}
+        if named:
+            rows = [
+                {
+                    "name": c["repository_name"],
+                    "abbreviation": c.get("abbreviation"),
+                    "country": c.get("country"),
+                }
+                for c in parsed
+                if c.get("repository_name")
+            ]
+            upsert(
+                conn,
+                archives,
+                list({r["name"]: r for r in rows}.values()),
+                ["name"],
+                update=["abbreviation", "country"],
+            )
+            archive_ids = dict(
+                conn.execute(
+                    select(archives.c.name, archives.c.id).where(archives.c.name.in_(named))
+                ).all()
+            )
+        conn.execute(
+            citations.insert(),
+            [
+                {
+                    "document_id": document_id,
+                    "position": position,
+                    "archive_id": archive_ids.get(citation.get("repository_name") or ""),
+                }
+                | {name: citation.get(name) for name in CITATION_COLUMNS}
+                | {
+                    name: citation.get(name) or []
+                    for name in CITATION_COLUMNS
+                    if name.endswith("_by")
+                }
+                for position, citation in enumerate(parsed)
+            ],
+        )
+
+    def _add_aliases(
+        self, conn: Connection, item: dict[str, Any], person_ids: dict[str, int]
+    ) -> None:
+        """Pseudonyms from the title, linked to the document's person of that name if unique."""
+        rows = []
+        aliases = list(item.get("aliases") or [])
+        for person in item.get("persons") or []:
+            aliases += [{"name": person["name"], "alias": a} for a in person.get("aliases") or []]
+        for alias in aliases:
+            name = alias["name"]
+            candidates = [
+                pid
+                for shown, pid in person_ids.items()
+                if shown == name or shown.split(",")[0].strip() == name.split()[-1]
+            ]
+            rows.append(
+                {
+                    "name": name,
+                    "alias": alias["alias"],
+                    "person_id": candidates[0] if len(set(candidates)) == 1 else None,
+                }
+            )
+        upsert(conn, person_aliases, rows, ["name", "alias"])
 
     # -- collections ----------------------------------------------------------------------
 

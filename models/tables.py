@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -58,6 +59,12 @@ class Document(Base):
     site_generation: Mapped[str | None] = mapped_column(String(10))
     title: Mapped[str | None] = mapped_column(Text)
     date_text: Mapped[str | None] = mapped_column(String(200))
+    # Normalized from date_text (or the title's trailing date when the page shows none).
+    date_start: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    date_end: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    date_precision: Mapped[str | None] = mapped_column(String(10))  # day … range | undated
+    date_circa: Mapped[bool] = mapped_column(Boolean, default=False)
+    date_source: Mapped[str | None] = mapped_column(String(10))  # page | title
     summary: Mapped[str | None] = mapped_column(Text)
     listing_summary: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str | None] = mapped_column(Text)
@@ -67,6 +74,10 @@ class Document(Base):
     classification: Mapped[str | None] = mapped_column(String(200))
     document_type: Mapped[str | None] = mapped_column(String(200))
     download_url: Mapped[str | None] = mapped_column(Text)
+    # Read from the title: "Ciphered Telegram No. 23256, Mao Zedong to Cde. Filippov [Stalin]".
+    number: Mapped[str | None] = mapped_column(String(50))
+    sender: Mapped[str | None] = mapped_column(Text)
+    recipients: Mapped[list[Any]] = mapped_column(default=list)
     authors: Mapped[list[Any]] = mapped_column(default=list)
     people: Mapped[list[Any]] = mapped_column(default=list)
     contributors: Mapped[list[Any]] = mapped_column(default=list)
@@ -188,7 +199,24 @@ class NamedEntity:
 
 
 class Person(NamedEntity, Base):
+    """A person or organisation, `name` as the archive shows it ("Zhou, Enlai")."""
+
     __tablename__ = "people"
+
+    display_name: Mapped[str | None] = mapped_column(String(500))  # "Zhou Enlai"
+    sort_name: Mapped[str | None] = mapped_column(String(500))  # "Zhou, Enlai"
+
+
+class PersonAlias(Base):
+    """A pseudonym or other name: "Filippov" is Stalin, "Pak Seong-cheol" is Pak Song-chol."""
+
+    __tablename__ = "person_aliases"
+    __table_args__ = (UniqueConstraint("name", "alias"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(500))  # the real name as written
+    alias: Mapped[str] = mapped_column(String(500), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
 
 class Place(NamedEntity, Base):
@@ -208,7 +236,44 @@ class Language(NamedEntity, Base):
 
 
 class Archive(NamedEntity, Base):
+    """An archive, by its canonical name when pipelines/archive_table.py knows it."""
+
     __tablename__ = "archives"
+
+    abbreviation: Mapped[str | None] = mapped_column(String(50))
+    country: Mapped[str | None] = mapped_column(String(100))
+
+
+class Citation(Base):
+    """One archival citation of a document's `source`, in order."""
+
+    __tablename__ = "citations"
+    __table_args__ = (UniqueConstraint("document_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    raw: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))  # archive | publication | unknown
+    parsed: Mapped[bool] = mapped_column(Boolean)
+    repository: Mapped[str | None] = mapped_column(String(500))
+    archive_id: Mapped[int | None] = mapped_column(
+        ForeignKey("archives.id", ondelete="SET NULL"), index=True
+    )
+    fond: Mapped[str | None] = mapped_column(String(100), index=True)
+    opis: Mapped[str | None] = mapped_column(String(100))
+    delo: Mapped[str | None] = mapped_column(String(100))
+    papka: Mapped[str | None] = mapped_column(String(100))
+    listy: Mapped[str | None] = mapped_column(String(100))
+    reference: Mapped[str | None] = mapped_column(Text)
+    publication: Mapped[str | None] = mapped_column(Text)
+    translated_by: Mapped[list[Any]] = mapped_column(default=list)
+    contributed_by: Mapped[list[Any]] = mapped_column(default=list)
+    obtained_by: Mapped[list[Any]] = mapped_column(default=list)
+    transcribed_by: Mapped[list[Any]] = mapped_column(default=list)
+    edited_by: Mapped[list[Any]] = mapped_column(default=list)
 
 
 class Donor(NamedEntity, Base):

@@ -1,24 +1,38 @@
-"""Clean text: Unicode NFC everywhere, so that "Révész" typed two ways is one name.
+"""Clean text: mojibake repaired, Unicode NFC, and the summary falling back to the listing's.
 
 Whitespace is already normalized by the page parsers; decomposed accents (seen on real pages)
-are composed here, for every string of the item, in lists and version dicts too.
+are composed here, for every string of the item, in lists and version dicts too. Mojibake
+("PÃ³Å‚noc" for "Północ") is repaired by ftfy, and only in strings that show its marks.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
+import ftfy
 from itemadapter import ItemAdapter
 
+# UTF-8 read as Latin-1/Windows-1252 leaves these; clean text almost never has them.
+MOJIBAKE_MARKS = re.compile(
+    "[ÃÂÅÐÑ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|â€"
+)
 
-def nfc(value: Any) -> Any:
+
+def clean_text(value: str) -> str:
+    if MOJIBAKE_MARKS.search(value):
+        value = ftfy.fix_text(value, uncurl_quotes=False, fix_line_breaks=False)
+    return unicodedata.normalize("NFC", value)
+
+
+def clean_value(value: Any) -> Any:
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
+        return clean_text(value)
     if isinstance(value, list):
-        return [nfc(v) for v in value]
+        return [clean_value(v) for v in value]
     if isinstance(value, dict):
-        return {k: nfc(v) for k, v in value.items()}
+        return {k: clean_value(v) for k, v in value.items()}
     return value
 
 
@@ -26,5 +40,7 @@ class CleanTextPipeline:
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         for name, value in adapter.items():
-            adapter[name] = nfc(value)
+            adapter[name] = clean_value(value)
+        if "listing_summary" in adapter and not adapter.get("summary"):
+            adapter["summary"] = adapter.get("listing_summary")
         return item

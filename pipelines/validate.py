@@ -6,6 +6,7 @@ Invalid items never reach `documents`, and are never dropped: the store keeps th
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import asdict
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
+from pipelines.dates import PRECISIONS
 from spiders.items import CollectionItem, DocumentItem, RejectedItem
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -35,6 +37,13 @@ def document_errors(item: DocumentItem) -> list[str]:
         errors.append(f"unknown site_generation {item.site_generation!r}")
     if item.uploaded_date and not ISO_DATE.match(item.uploaded_date):
         errors.append(f"uploaded_date is not YYYY-MM-DD: {item.uploaded_date!r}")
+    if item.date_precision is not None and item.date_precision not in PRECISIONS:
+        errors.append(f"unknown date_precision {item.date_precision!r}")
+    if item.date_start and item.date_end:
+        if item.date_start > item.date_end:
+            errors.append(f"date_start {item.date_start} after date_end {item.date_end}")
+        if item.date_start > dt.date.today().isoformat():
+            errors.append(f"date_start {item.date_start} is in the future")
     for version in item.versions:
         if version.get("type") not in VERSION_TYPES:
             errors.append(f"unknown version type {version.get('type')!r}")

@@ -20,6 +20,18 @@ class DocumentItem:
     node_id: str | None = None
     site_generation: str | None = None  # "current" | "legacy"
     date_text: str | None = None
+    # Derived by the pipelines (pipelines/dates.py, citations.py, names.py):
+    date_start: str | None = None  # YYYY-MM-DD
+    date_end: str | None = None
+    date_precision: str | None = None  # day | month | year | decade | range | undated
+    date_circa: bool = False
+    date_source: str | None = None  # page | title
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    persons: list[dict[str, Any]] = field(default_factory=list)  # name, display_name, sort_name
+    number: str | None = None
+    sender: str | None = None
+    recipients: list[str] = field(default_factory=list)
+    aliases: list[dict[str, str]] = field(default_factory=list)  # {"name", "alias"}
     summary: str | None = None
     listing_summary: str | None = None
     text: str | None = None

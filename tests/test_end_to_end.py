@@ -3,7 +3,9 @@ databases: what a user gets from `make crawl`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from conftest import DOCUMENTS, SHARED_REAL, build, run_scrapy
 from expectations import expected_fields
 from sqlalchemy import create_engine, inspect, text
 
+from pipelines.names import parse_title
 from spiders.mirror import serve_in_thread
 
 MAO = "113071"
@@ -20,6 +23,10 @@ MAO_SOURCE = (
     "APRF, Fond 45, Opis 1, Delo 340, Listy 86-88; AVP RF, Fond 059a, Opis 5a, Delo 5, "
     "Papka 11, Listy 51-53; and RGASPI, f. 558, op. 11, d. 341, ll. 86-88."
 )
+DERIVED_FIELDS = (
+    "date_start", "date_end", "date_precision", "date_circa", "date_source", "citations",
+    "persons", "number", "sender", "recipients", "aliases",
+)  # fmt: skip
 ITEM_FIELDS = {
     "kind",
     "url",
@@ -143,6 +150,40 @@ def test_challenge_and_404_are_recorded_not_stored(offline_db):
     ) == [(0,)]
 
 
+def test_rgaspi_fond_558_dated_1951_to_1953_in_one_query(offline_db):
+    url, _ = offline_db
+    found = rows(
+        url,
+        """
+        SELECT DISTINCT d.record_id FROM documents d
+        JOIN citations c ON c.document_id = d.id JOIN archives a ON a.id = c.archive_id
+        WHERE a.abbreviation = 'RGASPI' AND c.fond = '558'
+          AND d.date_start >= '1951-01-01' AND d.date_end <= '1953-12-31'
+        ORDER BY d.record_id""",
+    )
+    expected = sorted(
+        d["record_id"]
+        for d in DOCUMENTS
+        if re.search(r"RGASPI, (?:f\.|Fond) 558\b", d["source"])
+        and "1951" <= d["date"][:4] <= "1953"
+    )
+    assert [r[0] for r in found] == expected and MAO in expected
+
+
+def test_no_document_gets_this_years_date(offline_db):
+    url, _ = offline_db
+    this_year = str(dt.date.today().year)
+    dates = rows(url, "SELECT date_start, date_end FROM documents WHERE date_start IS NOT NULL")
+    assert dates and all(this_year not in f"{start}{end}" for start, end in dates)
+
+
+def test_every_fixture_date_is_normalized(offline_db):
+    url, _ = offline_db
+    stored = dict(rows(url, "SELECT record_id, date_precision FROM documents"))
+    precision = {10: "day", 7: "month", 4: "year", 0: "undated"}
+    assert stored == {d["record_id"]: precision[len(d["date"])] for d in DOCUMENTS}
+
+
 def test_crawl_run_is_recorded(offline_db):
     url, _ = offline_db
     assert rows(
@@ -231,7 +272,16 @@ def test_loopback_document_in_every_url_form(mirror, tmp_path):
         assert set(item) >= ITEM_FIELDS
         assert item["url"].startswith(mirror)
         expected = expected_fields(doc)
-        for name in ITEM_FIELDS - {"kind", "url", "fetched_at", "versions", "rights"}:
+        # document_type: the page's Type block when there is one, else read from the title.
+        assert item["document_type"] == (doc["doc_type"] or parse_title(doc["title"]).document_type)
+        for name in ITEM_FIELDS - {
+            "kind",
+            "url",
+            "fetched_at",
+            "versions",
+            "rights",
+            "document_type",
+        }:
             value = item[name]
             if name == "download_url" and value:  # page links resolve against the mirror host
                 value = value.replace(mirror, "https://digitalarchive.wilsoncenter.org")
@@ -259,6 +309,46 @@ def test_loopback_real_page(tmp_path):
     finally:
         server.shutdown()
     live = "https://digitalarchive.wilsoncenter.org"
+    derived = {name: item.pop(name) for name in DERIVED_FIELDS}
+    assert derived | {"citations": None} == {
+        "date_start": "1969-10-13",
+        "date_end": "1969-10-13",
+        "date_precision": "day",
+        "date_circa": False,
+        "date_source": "page",
+        "citations": None,
+        "persons": [
+            {"name": "Thant, U", "display_name": "U Thant", "sort_name": "Thant, U", "aliases": []},
+            {
+                "name": "Mouknass, Hamdi Ould",
+                "display_name": "Hamdi Ould Mouknass",
+                "sort_name": "Mouknass, Hamdi Ould",
+                "aliases": [],
+            },
+            {
+                "name": "Zhou, Enlai",
+                "display_name": "Zhou Enlai",
+                "sort_name": "Zhou, Enlai",
+                "aliases": [],
+            },
+        ],
+        "number": None,
+        "sender": None,
+        "recipients": [],
+        "aliases": [],
+    }
+    [citation] = derived["citations"]
+    assert (
+        citation["kind"],
+        citation["reference"],
+        citation["repository_name"],
+        citation["obtained_by"],
+    ) == (
+        "archive",
+        "S-0878-0001-05",
+        "United Nations Archives and Records Management Section",
+        ["Charles Kraus"],
+    )
     assert item | {"fetched_at": None, "rights": None} == {
         "kind": "document",
         "url": f"{base_url}/document/aide-memoire-meeting-hamdi-o-mouknass",
@@ -302,7 +392,7 @@ def test_loopback_real_page(tmp_path):
         "uploaded_date": "2013-10-31",
         "donors": ["Leon Levy Foundation"],
         "classification": None,
-        "document_type": None,
+        "document_type": "Aide-Memoire",  # from the title: the page has no Type block
         "collections": [],
         "download_url": f"{base_url}/document/94237/download",
         "related_urls": [],

@@ -13,22 +13,35 @@ from sqlalchemy import func, inspect, select, text
 from models.db import is_current, make_engine, upgrade
 from models.store import ArchiveStore
 from models.tables import (
+    Archive,
+    Citation,
     Collection,
     Document,
     DocumentCollection,
     DocumentRevision,
     DocumentVersion,
     Person,
+    PersonAlias,
     RejectedItem,
     document_people,
 )
+from pipelines.citations import CitationsPipeline
+from pipelines.clean import CleanTextPipeline
+from pipelines.dates import DatesPipeline
+from pipelines.names import NamesPipeline
 from spiders.pages import parse_current_document, parse_legacy_document
 
 PARSERS = {"current": parse_current_document, "legacy": parse_legacy_document}
 
 
+NORMALIZERS = (CleanTextPipeline(), DatesPipeline(), CitationsPipeline(), NamesPipeline())
+
+
 def item_dict(doc: dict) -> dict:
+    """A fixture page as the pipelines hand it to the store."""
     item = PARSERS[doc["generation"]](fixture_html(page_path(doc)), page_url(doc))
+    for pipeline in NORMALIZERS:
+        pipeline.process_item(item)
     return dataclasses.asdict(item)
 
 
@@ -254,3 +267,67 @@ def test_crawl_run_is_recorded(store):
     with store.engine.connect() as conn:
         row = conn.execute(text("SELECT status, documents_new, rejected FROM crawl_runs")).one()
     assert tuple(row) == ("finished", 3, 1)
+
+
+def test_normalized_dates_round_trip(store):
+    store.save_documents(copy.deepcopy(ITEMS), None)
+    with store.engine.connect() as conn:
+        stored = {r.record_id: r for r in conn.execute(
+            select(Document.record_id, Document.date_start, Document.date_end,
+                   Document.date_precision, Document.date_circa))}  # fmt: skip
+    for item in ITEMS:
+        row = stored[item["record_id"]]
+        assert (str(row.date_start) if row.date_start else None) == item["date_start"]
+        assert (str(row.date_end) if row.date_end else None) == item["date_end"]
+        assert (row.date_precision, row.date_circa) == (item["date_precision"], item["date_circa"])
+
+
+def test_citations_round_trip_in_order_with_their_archives(store):
+    store.save_documents(copy.deepcopy(ITEMS), None)
+    mao = next(i for i in ITEMS if i["record_id"] == "113071")
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(Citation.repository, Archive.abbreviation, Citation.fond, Citation.opis,
+                   Citation.delo, Citation.papka, Citation.listy)
+            .join(Document, Document.id == Citation.document_id)
+            .outerjoin(Archive, Archive.id == Citation.archive_id)
+            .where(Document.record_id == "113071").order_by(Citation.position)
+        ).all()  # fmt: skip
+    assert [tuple(r) for r in rows] == [
+        ("APRF", "APRF", "45", "1", "340", None, "86-88"),
+        ("AVP RF", "AVP RF", "059a", "5a", "5", "11", "51-53"),
+        ("RGASPI", "RGASPI", "558", "11", "341", None, "86-88"),
+    ]
+    assert len(mao["citations"]) == 3
+    assert count(store, Citation) == sum(len(i["citations"]) for i in ITEMS)
+
+
+def test_people_get_display_and_sort_names_and_aliases(store):
+    store.save_documents(copy.deepcopy(ITEMS), None)
+    with store.engine.connect() as conn:
+        zhou = conn.execute(select(Person.display_name, Person.sort_name)
+                            .where(Person.name == "Zhou, Enlai")).one()  # fmt: skip
+        filippov = (
+            conn.execute(select(PersonAlias.name).where(PersonAlias.alias == "Filippov"))
+            .scalars()
+            .all()
+        )
+    assert tuple(zhou) == ("Zhou Enlai", "Zhou, Enlai")
+    assert filippov == ["Stalin"]
+
+
+def test_upgrade_from_the_first_schema_keeps_rows(database_url):
+    engine = make_engine(database_url)
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO documents (record_id, url, content_hash, authors, people, contributors, "
+            "places, topics, subjects, original_archives, languages, donors, related_urls, "
+            "first_seen_at, updated_at) VALUES ('1', 'u', 'h', '[]', '[]', '[]', '[]', '[]', '[]', "
+            "'[]', '[]', '[]', '[]', '2025-01-01', '2025-01-01')"
+        ))  # fmt: skip
+    upgrade(engine)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT record_id, date_circa, recipients FROM documents")).one()
+    engine.dispose()
+    assert (row[0], bool(row[1]), row[2] in ("[]", [])) == ("1", False, True)

@@ -1,0 +1,203 @@
+"""People's names and document titles.
+
+`parse_person_name("Zhou, Enlai")` -> name "Zhou, Enlai", display_name "Zhou Enlai",
+sort_name "Zhou, Enlai"; Western names turn around ("Clark, Mark W." -> "Mark W. Clark").
+`parse_title(...)` reads the document type, its number, the sender and recipients of titles
+in the "X to Y" form, and resolves pseudonyms: "Filippov [Stalin]" is Stalin, alias Filippov.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from itemadapter import ItemAdapter
+
+# Family name first in display: Chinese, Korean and Vietnamese names as the archive writes them.
+FAMILY_FIRST = frozenset(
+    "bai bo cai cao chen cheng chiang chou choe choi chu deng ding dong du fang feng gao geng "
+    "gu guo han hao he ho hong hu hua huang ji jia jiang jin kang kao ke kim kong lai lee li "
+    "liang liao lin ling liu long lu luo ma mao nam ngo nguyen pak pan park peng pham qian qiao "
+    "ren shen shi song su sun tan tang tao tian wang wei wen wu xi xia xiao xie xu xue yan yang "
+    "yao ye yi yu yuan zeng zhang zhao zheng zhou zhu zhuo".split()
+)
+HONORIFICS = re.compile(
+    r"^(?:Cde\.|Comrade|Comrades|Cdes\.|Mr\.|Mrs\.|Dr\.|General|Gen\.|President|Marshal|Chairman|Premier|Ambassador)\s+"
+)
+DOCUMENT_TYPES = (
+    "Ciphered Telegram",
+    "Cable Telegram",
+    "Incoming Cable",
+    "Outgoing Cable",
+    "Outgoing Telegram",
+    "Incoming Telegram",
+    "Telephone Message",
+    "Telephone Conversation",
+    "Cable",
+    "Telegram",
+    "Handwritten Letter",
+    "Letter",
+    "Memorandum of Conversation",
+    "Memorandum",
+    "Memo",
+    "Record of a Conversation",
+    "Record of Conversation",
+    "Minutes of Conversation",
+    "Meeting Minutes",
+    "Minutes",
+    "Report",
+    "Statement",
+    "Decision",
+    "Resolution",
+    "Hand delivered note",
+    "Note",
+    "Notes",
+    "Draft",
+    "Instructions",
+    "Directive",
+    "Order",
+    "Protocol",
+    "Agreement",
+    "Speech",
+    "Diary",
+    "Message",
+    "Aide-Memoire",
+    "Information",
+    "Response",
+    "Excerpt",
+    "Transcript",
+    "Appeal",
+    "Communiqué",
+)
+TYPE_PATTERN = re.compile(
+    r"\b(" + "|".join(re.escape(t) for t in sorted(DOCUMENT_TYPES, key=len, reverse=True)) + r")\b",
+    re.I,
+)
+NUMBER = re.compile(r"\b(?:No|Nos|Nº|N°)\.?\s*(\d[\w/-]*)", re.I)
+TRAILING_DATE = re.compile(r",\s*(?:\d{1,2}\s+)?[A-Z][a-z]+\.?,?\s+(?:\d{1,2},?\s+)?\d{4}\s*$")
+PSEUDONYM = re.compile(r"^(?P<alias>[^\[\]()]+?)\s*[\[(](?P<real>[^\[\]()]+)[\])]$")
+ANNOTATION = re.compile(r"\s*\[[^\]]*(?:Secret|Translation|Excerpt|Draft)[^\]]*\]", re.I)
+NOT_A_PARTY = re.compile(
+    r"^(?:before|after|on|about|regarding|concerning|in|with|for|the\s+\w+ing)\b", re.I
+)
+PARTY_END = re.compile(
+    r"\s+(?:via|regarding|concerning|about|on|with|containing|transmitting|conveying|in)\s.*$", re.I
+)
+
+
+@dataclass(frozen=True)
+class PersonName:
+    name: str
+    display_name: str
+    sort_name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class TitleParts:
+    document_type: str | None = None
+    number: str | None = None
+    sender: str | None = None
+    recipients: list[str] = field(default_factory=list)
+    aliases: list[dict[str, str]] = field(
+        default_factory=list
+    )  # {"name": real, "alias": pseudonym}
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def parse_person_name(name: str) -> PersonName:
+    """'Last, First' -> display and sort forms; a parenthesised other spelling is an alias."""
+    name = " ".join(name.split())
+    aliases: tuple[str, ...] = ()
+    base = name
+    match = re.match(r"^(.*?)\s*\(([^()]+)\)$", name)
+    if match and "," in match.group(1):
+        base, aliases = match.group(1), (match.group(2),)
+    if "," not in base:  # an organisation, or a single name
+        return PersonName(name, base, base, aliases)
+    family, given = (part.strip() for part in base.split(",", 1))
+    family_first = family.lower() in FAMILY_FIRST and "." not in given
+    display = f"{family} {given}" if family_first else f"{given} {family}"
+    if aliases and family not in aliases[0]:
+        # "Eisenhower, Dwight D. (Dwight David)": the parenthesis spells out the given names.
+        full = aliases[0]
+        aliases = (f"{family} {full}" if family_first else f"{full} {family}",)
+    return PersonName(name, display, f"{family}, {given}", aliases)
+
+
+def resolve_pseudonym(party: str) -> tuple[str, str | None]:
+    """'Filippov [Stalin]' -> ('Stalin', 'Filippov'); other names -> (name, None)."""
+    party = HONORIFICS.sub("", party.strip())
+    match = PSEUDONYM.match(party)
+    if match and not re.search(r"\d", match.group("real")):
+        alias = HONORIFICS.sub("", match.group("alias")).strip()
+        # "the Chairman [Mao Zedong]" names an office, not a pseudonym.
+        return match.group("real").strip(), None if re.match(r"(?i)the\s", alias) else alias
+    return party, None
+
+
+def parse_title(title: str | None) -> TitleParts:
+    parts = TitleParts()
+    if not title:
+        return parts
+    text = ANNOTATION.sub("", TRAILING_DATE.sub("", " ".join(title.split()))).strip()
+    type_match = TYPE_PATTERN.search(text)
+    if type_match and type_match.start() < 60:
+        found = type_match.group(1)
+        parts.document_type = next(t for t in DOCUMENT_TYPES if t.lower() == found.lower())
+    number = NUMBER.search(text)
+    parts.number = number.group(1) if number else None
+    parties = _parties(text)
+    if parties:
+        sender, recipients = parties
+        parts.sender, alias = resolve_pseudonym(sender)
+        if alias:
+            parts.aliases.append({"name": parts.sender, "alias": alias})
+        for recipient in recipients:
+            real, alias = resolve_pseudonym(recipient)
+            parts.recipients.append(real)
+            if alias:
+                parts.aliases.append({"name": real, "alias": alias})
+    return parts
+
+
+def _parties(text: str) -> tuple[str, list[str]] | None:
+    """Sender and recipients of 'Type No. N, X to Y' or 'Type from X to Y'."""
+    match = re.search(r"\bfrom\s+(?P<x>.+?)\s+to\s+(?P<y>.+)$", text)
+    if match is None:
+        head, comma, tail = text.partition(", ")
+        candidate = tail if comma and TYPE_PATTERN.search(head) else text
+        match = re.search(r"^(?P<x>[^,]+?)\s+to\s+(?P<y>.+)$", candidate)
+        if match is None or TYPE_PATTERN.match(match.group("x")):
+            return None
+    sender = PARTY_END.sub("", match.group("x")).strip(" ,")
+    recipients_text = PARTY_END.sub("", match.group("y")).strip(" ,")
+    recipients = [r for r in re.split(r",\s*(?:and\s+)?|\s+and\s+", recipients_text) if r]
+    if not sender or len(sender.split()) > 8 or NOT_A_PARTY.match(sender):
+        return None
+    return sender, recipients
+
+
+class NamesPipeline:
+    """Adds `persons` (display and sort forms of every named person) and the title parts."""
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        if adapter.get("kind") != "document":
+            return item
+        names = [
+            *adapter.get("authors", []),
+            *adapter.get("people", []),
+            *adapter.get("contributors", []),
+        ]
+        adapter["persons"] = [asdict(parse_person_name(n)) for n in dict.fromkeys(names)]
+        title = parse_title(adapter.get("title"))
+        adapter["document_type"] = adapter.get("document_type") or title.document_type
+        adapter["number"] = title.number
+        adapter["sender"] = title.sender
+        adapter["recipients"] = title.recipients
+        adapter["aliases"] = title.aliases
+        return item
