@@ -36,7 +36,19 @@ RETRY_TIMES = 3
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
+DA_FLUSH_INTERVAL = float(os.environ.get("DA_FLUSH_INTERVAL", "10"))  # seconds between writes
+DA_PROGRESS_INTERVAL = float(os.environ.get("DA_PROGRESS_INTERVAL", "60"))  # progress lines
+DA_MAX_FAILED_RATIO = 0.5  # a run where more pages failed than this has failed
+DA_RETRY_AFTER_MAX = 600  # longest Retry-After honoured, in seconds; longer: give up
+DA_BACKOFF_BASE = 30  # seconds; doubled on each retry of a challenge page or a 429/503
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's RetryMiddleware, plus Retry-After and challenge-page backoff.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "spiders.middlewares.PoliteRetryMiddleware": 550,
+    # Below DownloaderStats (850): the stats count the real 304s before a listing is replayed.
+    "spiders.middlewares.ConditionalRequestMiddleware": 800,
     # Answers every request from fixtures/ when DA_OFFLINE is set; disabled otherwise.
     "spiders.middlewares.OfflineMirrorMiddleware": 950,
 }

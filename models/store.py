@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import zlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,12 +24,12 @@ from models.tables import (
     Archive,
     Citation,
     Collection,
-    CrawlRun,
     Document,
     DocumentCollection,
     DocumentRevision,
     DocumentUrl,
     DocumentVersion,
+    FetchState,
     Person,
     PersonAlias,
     RejectedItem,
@@ -37,15 +38,42 @@ from models.tables import (
 from pipelines.citations import archive_for
 
 SCALAR_FIELDS = (
-    "canonical_url", "record_id", "node_id", "site_generation", "title", "date_text",
-    "date_start", "date_end", "date_precision", "date_circa", "date_source",
-    "summary", "listing_summary", "text", "source", "rights", "uploaded_date",
-    "classification", "document_type", "download_url", "number", "sender",
-)  # fmt: skip
+    "canonical_url",
+    "record_id",
+    "node_id",
+    "site_generation",
+    "title",
+    "date_text",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "date_circa",
+    "date_source",
+    "summary",
+    "listing_summary",
+    "text",
+    "source",
+    "rights",
+    "uploaded_date",
+    "classification",
+    "document_type",
+    "download_url",
+    "number",
+    "sender",
+)
 LIST_FIELDS = (
-    "authors", "people", "contributors", "places", "topics", "subjects",
-    "original_archives", "languages", "donors", "related_urls", "recipients",
-)  # fmt: skip
+    "authors",
+    "people",
+    "contributors",
+    "places",
+    "topics",
+    "subjects",
+    "original_archives",
+    "languages",
+    "donors",
+    "related_urls",
+    "recipients",
+)
 # Stored in their own tables (versions, citations, people, aliases).
 CHILD_FIELDS = ("versions", "citations", "persons", "aliases")
 # What makes a document "changed": its content and what we derive from it, not where or
@@ -58,6 +86,7 @@ document_collections = DocumentCollection.__table__
 document_urls = DocumentUrl.__table__
 document_versions = DocumentVersion.__table__
 rejected_items = RejectedItem.__table__
+fetch_state = FetchState.__table__
 citations = Citation.__table__
 archives = Archive.__table__
 people = Person.__table__
@@ -122,38 +151,6 @@ class ArchiveStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    # -- crawl runs ---------------------------------------------------------------------
-
-    def start_run(self, spider: str, arguments: dict[str, Any]) -> int:
-        with self.engine.begin() as conn:
-            result = conn.execute(
-                CrawlRun.__table__.insert()
-                .values(spider=spider, arguments=arguments, status="running")
-                .returning(CrawlRun.__table__.c.id)
-            )
-            return result.scalar_one()
-
-    def finish_run(
-        self, run_id: int, status: str, counts: dict[str, int], stats: dict[str, Any]
-    ) -> None:
-        values = {
-            k: counts.get(k, 0)
-            for k in (
-                "collections",
-                "documents_new",
-                "documents_updated",
-                "documents_unchanged",
-                "rejected",
-                "failed",
-            )
-        }
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(CrawlRun.__table__)
-                .where(CrawlRun.__table__.c.id == run_id)
-                .values(status=status, finished_at=utcnow(), stats=stats, **values)
-            )
-
     # -- documents ----------------------------------------------------------------------
 
     def save_documents(self, items: Iterable[dict[str, Any]], run_id: int | None) -> SaveResult:
@@ -181,6 +178,13 @@ class ArchiveStore:
         )
         existing = conn.execute(select(documents).where(key)).mappings().first()
         if existing is not None and existing["content_hash"] == row["content_hash"]:
+            if existing["withdrawn_at"] is not None:  # back on the site
+                conn.execute(
+                    update(documents)
+                    .where(documents.c.id == existing["id"])
+                    .values(withdrawn_at=None)
+                )
+            _record_fetch(conn, item.get("http"), run_id, changed=False)
             return "unchanged"
         now = utcnow()
         if existing is None:
@@ -204,6 +208,7 @@ class ArchiveStore:
         self._replace_children(conn, document_id, item)
         aliases = [{"url": url, "document_id": document_id} for url in _aliases(item)]
         upsert(conn, document_urls, aliases, ["url"], update=["document_id"])
+        _record_fetch(conn, item.get("http"), run_id, changed=True)
         return outcome
 
     def _keep_revision(
@@ -453,6 +458,74 @@ class ArchiveStore:
                 select(func.count()).where(document_collections.c.document_id.is_(None))
             ).scalar_one()
 
+    # -- fetch bookkeeping ---------------------------------------------------------------
+
+    def save_fetches(self, records: Iterable[dict[str, Any]], run_id: int | None) -> None:
+        """Pages checked without a document to store: 304s and listing pages."""
+        with self.engine.begin() as conn:
+            for record in records:
+                _record_fetch(conn, record, run_id, changed=record.get("status") == 200)
+
+    def validators(self) -> dict[str, tuple[str | None, str | None, bool]]:
+        """{url: (etag, last_modified, has_body)} for conditional requests."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    fetch_state.c.url,
+                    fetch_state.c.etag,
+                    fetch_state.c.last_modified,
+                    fetch_state.c.body.is_not(None),
+                ).where(
+                    or_(fetch_state.c.etag.is_not(None), fetch_state.c.last_modified.is_not(None))
+                )
+            )
+            return {url: (etag, modified, bool(has_body)) for url, etag, modified, has_body in rows}
+
+    def stored_body(self, url: str) -> bytes | None:
+        with self.engine.connect() as conn:
+            body = conn.execute(select(fetch_state.c.body).where(fetch_state.c.url == url)).scalar()
+        return zlib.decompress(body) if body else None
+
+    def mark_withdrawn(self, urls: Iterable[str]) -> int:
+        """Documents whose page now answers 404/410: `withdrawn_at` is set, nothing deleted."""
+        urls = list(urls)
+        if not urls:
+            return 0
+        with self.engine.begin() as conn:
+            ids = select(document_urls.c.document_id).where(document_urls.c.url.in_(urls))
+            result = conn.execute(
+                update(documents)
+                .where(documents.c.id.in_(ids), documents.c.withdrawn_at.is_(None))
+                .values(withdrawn_at=utcnow())
+            )
+            return result.rowcount
+
+    def known_documents(self) -> dict[str, str | None]:
+        """{url: uploaded_date} of every URL of every stored document (for new_only, since)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(document_urls.c.url, documents.c.uploaded_date).join(
+                    documents, documents.c.id == document_urls.c.document_id
+                )
+            )
+            return {url: uploaded.isoformat() if uploaded else None for url, uploaded in rows}
+
+    def revalidation_urls(self) -> list[tuple[str, ...]]:
+        """For each document still on the site: its last URL first, then its other URLs."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(documents.c.id, documents.c.url, document_urls.c.url)
+                .join(document_urls, document_urls.c.document_id == documents.c.id)
+                .where(documents.c.withdrawn_at.is_(None))
+                .order_by(documents.c.id)
+            ).all()
+        grouped: dict[int, list[str]] = {}
+        for document_id, url, alias in rows:
+            grouped.setdefault(document_id, [url])
+            if alias != url:
+                grouped[document_id].append(alias)
+        return [tuple(urls) for urls in grouped.values()]
+
     # -- rejected and failed --------------------------------------------------------------
 
     def record_rejected(self, items: Iterable[dict[str, Any]], run_id: int | None) -> None:
@@ -508,6 +581,35 @@ def _resolve_collection_links(conn: Connection) -> None:
         .where(or_(by_record.is_not(None), by_url.is_not(None)))
         .values(document_id=func.coalesce(by_record, by_url))
     )
+
+
+def _record_fetch(
+    conn: Connection, http: dict[str, Any] | None, run_id: int | None, changed: bool
+) -> None:
+    """Upsert fetch_state for every URL a response answered (request, redirects, final)."""
+    if not http:
+        return
+    now = utcnow()
+    body = http.get("body")
+    row = {
+        "etag": http.get("etag"),
+        "last_modified": http.get("last_modified"),
+        "http_status": http.get("status"),
+        "body_hash": http.get("body_hash"),
+        "last_checked_at": now,
+        "crawl_run_id": run_id,
+    }
+    update_columns = list(row)
+    if body is not None:
+        row["body"] = zlib.compress(body)
+        update_columns.append("body")
+    if changed:
+        row["last_changed_at"] = now
+        update_columns.append("last_changed_at")
+    if http.get("status") == 304:  # a 304 keeps the validators and the body we have
+        update_columns = ["http_status", "last_checked_at", "crawl_run_id"]
+    rows = [{"url": url, **row} for url in dict.fromkeys(http.get("urls") or [])]
+    upsert(conn, fetch_state, rows, ["url"], update=update_columns)
 
 
 def _aliases(item: dict[str, Any]) -> list[str]:

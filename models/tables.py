@@ -17,11 +17,14 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -92,6 +95,8 @@ class Document(Base):
     first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     fetched_at: Mapped[str | None] = mapped_column(String(40))
+    # Set when the document's page answers 404/410 where it used to answer: never deleted.
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class DocumentUrl(Base):
@@ -155,14 +160,41 @@ class DocumentRevision(Base):
 
 
 class CrawlRun(Base):
+    """One run of a job (a spider with its arguments): its status, counts and lock.
+
+    At most one run per job is `running` (a partial unique index): that is the lock that keeps
+    two runs of the same job on one database from overlapping.
+    """
+
     __tablename__ = "crawl_runs"
+    __table_args__ = (
+        Index(
+            "uq_crawl_runs_running_job",
+            "job",
+            unique=True,
+            sqlite_where=text("status = 'running'"),
+            postgresql_where=text("status = 'running'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     spider: Mapped[str] = mapped_column(String(50))
     arguments: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    job: Mapped[str] = mapped_column(String(500), default="", index=True)  # spider + arguments
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    host: Mapped[str | None] = mapped_column(String(200))
+    pid: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(20), default="running")
+    reason: Mapped[str | None] = mapped_column(Text)  # why it failed or was interrupted
+    # The interrupted run this one finishes: what that run stored is not fetched again.
+    resumed_from: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    requests: Mapped[int] = mapped_column(default=0)
+    responses_200: Mapped[int] = mapped_column(default=0)
+    responses_304: Mapped[int] = mapped_column(default=0)
+    responses_4xx: Mapped[int] = mapped_column(default=0)
+    responses_5xx: Mapped[int] = mapped_column(default=0)
     collections: Mapped[int] = mapped_column(default=0)
     documents_new: Mapped[int] = mapped_column(default=0)
     documents_updated: Mapped[int] = mapped_column(default=0)
@@ -170,6 +202,24 @@ class CrawlRun(Base):
     rejected: Mapped[int] = mapped_column(default=0)
     failed: Mapped[int] = mapped_column(default=0)
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class FetchState(Base):
+    """HTTP bookkeeping per URL, outside `documents`: validators for conditional requests,
+    when it was last checked and by which run (what a resumed run skips), and for listing
+    pages the body, replayed when the server answers 304."""
+
+    __tablename__ = "fetch_state"
+
+    url: Mapped[str] = mapped_column(Text, primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(200))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    http_status: Mapped[int | None]
+    body_hash: Mapped[str | None] = mapped_column(String(64))
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)  # zlib; listing pages only
+    last_checked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
 
 
 class RejectedItem(Base):

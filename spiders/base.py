@@ -2,12 +2,15 @@
 
 No markup knowledge lives here (that is spiders/pages/); this module only decides where a
 parsed page leads: documents to items, collection and listing pages to their next page and
-their documents, failures to RejectedItems with a reason.
+their documents, 304s and listing pages to fetch records, failures to RejectedItems with a
+reason. Re-crawls are incremental: every request is conditional when the database has
+validators for its URL, and a run that resumes an interrupted one skips what that run stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -18,20 +21,31 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from spiders.items import CollectionItem, DocumentItem, RejectedItem
+from models.crawl_state import CrawlState
+from spiders.items import CollectionItem, DocumentItem, FetchRecord, RejectedItem
 from spiders.pages import CollectionPage, ListingPage, parse_page
 from spiders.pages.current import TOPIC_FACET
 from spiders.pages.legacy import COLLECTION_PATH
 
 LIVE_HOST = "digitalarchive.wilsoncenter.org"
+TRUE = {"1", "true", "yes", "on"}
 
 
 def now_iso() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def flag(value: Any) -> bool:
+    return str(value or "").strip().lower() in TRUE
+
+
 class ArchiveSpider(scrapy.Spider):
-    """Base of the project's spiders. `-a` arguments are kept for the crawl_runs table."""
+    """Base of the project's spiders. `-a` arguments are kept for the crawl_runs table.
+
+    Common arguments: `revalidate=1` also re-checks every stored document the listings did
+    not show (so withdrawn documents are found); `since=YYYY-MM-DD` skips stored documents
+    uploaded before that date.
+    """
 
     base_url: str = f"https://{LIVE_HOST}"
 
@@ -40,10 +54,18 @@ class ArchiveSpider(scrapy.Spider):
         self.arguments = {
             k: v for k, v in kwargs.items() if v is not None and not k.startswith("_")
         }
+        self.revalidate = flag(kwargs.get("revalidate"))
+        self.since = kwargs.get("since")
+        self.requested: set[str] = set()
 
     @classmethod
-    def check_arguments(cls, **kwargs: Any) -> None:
+    def check_arguments(cls, since: str | None = None, **_: Any) -> None:
         """Raise ValueError with a one-line message for bad `-a` arguments (before crawling)."""
+        if since is not None:
+            try:
+                dt.date.fromisoformat(since)
+            except ValueError:
+                raise ValueError(f"-a since= takes a date YYYY-MM-DD, not {since!r}") from None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArchiveSpider:
@@ -51,6 +73,10 @@ class ArchiveSpider(scrapy.Spider):
         spider.base_url = (crawler.settings.get("DA_BASE_URL") or cls.base_url).rstrip("/")
         spider.allowed_domains = [urlsplit(spider.base_url).hostname]
         return spider
+
+    @property
+    def state(self) -> CrawlState:
+        return CrawlState.for_crawler(self.crawler)
 
     def site_url(self, url_or_path: str) -> str:
         """Put a path, or a URL of the live site, on the configured host (DA_BASE_URL)."""
@@ -61,12 +87,34 @@ class ArchiveSpider(scrapy.Spider):
             return urlunsplit((base.scheme, base.netloc, path, parts.query, ""))
         return url_or_path.strip()
 
+    # -- requests --------------------------------------------------------------------------
+
     def request(self, url: str, **meta: Any) -> scrapy.Request:
+        """A page of unknown or listing kind: conditional, its body kept for 304 replays."""
+        meta = {"conditional": True, "keep_body": True, "handle_httpstatus_list": [304], **meta}
+        return scrapy.Request(url, callback=self.route, errback=self.on_error, meta=meta)
+
+    def document_request(self, url: str, **meta: Any) -> scrapy.Request | None:
+        """A document page, unless this run has nothing to do there (resumed, or too old)."""
+        if url in self.requested:
+            return None
+        self.requested.add(url)
+        if url in self.state.done:
+            self.crawler.stats.inc_value("archive/resume_skipped")
+            return None
+        uploaded = self.state.known.get(url) if self.since else None
+        if uploaded and uploaded < self.since:
+            self.crawler.stats.inc_value("archive/skipped_before_since")
+            return None
+        meta = {"conditional": True, "handle_httpstatus_list": [304], **meta}
         return scrapy.Request(url, callback=self.route, errback=self.on_error, meta=meta)
 
     # -- routing ---------------------------------------------------------------------------
 
     def route(self, response: Response) -> Iterator[Any]:
+        if response.status == 304:  # a document that has not changed since we stored it
+            yield FetchRecord(url=response.url, page="document", http=http_info(response))
+            return
         if not isinstance(response, TextResponse):
             yield self.rejected(response.url, "not an HTML page", response.status)
             return
@@ -78,12 +126,21 @@ class ArchiveSpider(scrapy.Spider):
             )
             return
         if page is None:
-            yield self.rejected(response.url, kind.reason or kind.type, response.status)
+            if kind.type == "challenge":  # still a challenge after the retries: not fetched
+                retries = response.meta.get("retry_times", 0)
+                reason = f"{kind.reason} (after {retries} retries)"
+                yield self.rejected(response.url, reason, response.status, outcome="failed")
+            else:
+                yield self.rejected(response.url, kind.reason or kind.type, response.status)
             return
         self.crawler.stats.inc_value(f"archive/pages/{kind.generation}_{kind.type}")
         if isinstance(page, DocumentItem):
             yield self.document_item(page, response)
-        elif isinstance(page, CollectionPage):
+            return
+        yield FetchRecord(
+            url=response.url, page="listing", http=http_info(response, keep_body=True)
+        )
+        if isinstance(page, CollectionPage):
             yield from self.on_collection_page(page, response)
         elif isinstance(page, ListingPage):
             yield from self.on_listing_page(page, response)
@@ -97,6 +154,7 @@ class ArchiveSpider(scrapy.Spider):
         item.listing_summary = listing_entry.get("summary")
         redirects = response.meta.get("redirect_urls", [])
         item.alias_urls = list(dict.fromkeys([*redirects, *item.alias_urls]))
+        item.http = http_info(response)
         return item
 
     def on_collection_page(self, page: CollectionPage, response: Response) -> Iterator[Any]:
@@ -129,9 +187,12 @@ class ArchiveSpider(scrapy.Spider):
             }
         if state is None:
             for entry in page.entries:
-                yield self.request(entry["url"], listing_entry=entry)
+                if request := self.document_request(entry["url"], listing_entry=entry):
+                    yield request
             if page.next_url:
                 yield self.request(page.next_url)
+            else:
+                yield from self.revalidate_rest()
             return
         yield from self._take_entries(state, page.entries)
         yield from self._next_or_done(state, page.next_url)
@@ -141,9 +202,11 @@ class ArchiveSpider(scrapy.Spider):
         for entry in entries:
             entry = {**entry, "position": offset + entry["position"]}
             state["entries"].append(entry)
-            yield self.request(
+            request = self.document_request(
                 entry["url"], collection_id=state["collection_id"], listing_entry=entry
             )
+            if request is not None:
+                yield request
 
     def _next_or_done(self, state: dict[str, Any], next_url: str | None) -> Iterator[Any]:
         # Pages are walked one after another, so positions follow the listing order.
@@ -151,6 +214,16 @@ class ArchiveSpider(scrapy.Spider):
             yield self.request(next_url, collection=state)
         else:
             yield self.collection_item(state)
+            yield from self.revalidate_rest()
+
+    def revalidate_rest(self) -> Iterator[scrapy.Request]:
+        """With `revalidate=1`: every stored document the listings did not lead to."""
+        if not self.revalidate:
+            return
+        for urls in self.state.store.revalidation_urls():
+            if self.requested.isdisjoint(urls) and (request := self.document_request(urls[0])):
+                self.crawler.stats.inc_value("archive/revalidated_unlisted")
+                yield request
 
     def collection_item(self, state: dict[str, Any]) -> CollectionItem:
         self.crawler.stats.inc_value("archive/collections_seen")
@@ -174,13 +247,19 @@ class ArchiveSpider(scrapy.Spider):
             reason = f"HTTP {status}"
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        yield self.rejected(request.url, reason, status, outcome="failed")
+        urls = [*request.meta.get("redirect_urls", []), request.url]
+        yield self.rejected(urls[0], reason, status, outcome="failed", urls=urls)
         state = request.meta.get("collection")
         if state is not None:  # keep what the listing gave so far; the failed page is recorded
             yield self.collection_item(state)
 
     def rejected(
-        self, url: str, reason: str, status: int | None = None, outcome: str = "rejected"
+        self,
+        url: str,
+        reason: str,
+        status: int | None = None,
+        outcome: str = "rejected",
+        urls: list[str] | None = None,
     ) -> RejectedItem:
         self.crawler.stats.inc_value(f"archive/{outcome}")
         return RejectedItem(
@@ -190,7 +269,25 @@ class ArchiveSpider(scrapy.Spider):
             spider=self.name,
             http_status=status,
             fetched_at=now_iso(),
+            payload={"urls": urls} if urls and len(urls) > 1 else None,
         )
+
+
+def http_info(response: Response, keep_body: bool = False) -> dict[str, Any]:
+    """What fetch_state keeps of a response. A listing replayed from the store counts as 304."""
+    stored = "stored" in response.flags
+    headers = response.headers
+    info: dict[str, Any] = {
+        "status": 304 if stored else response.status,
+        "etag": (headers.get("ETag") or b"").decode("latin-1") or None,
+        "last_modified": (headers.get("Last-Modified") or b"").decode("latin-1") or None,
+        "urls": list(dict.fromkeys([*response.meta.get("redirect_urls", []), response.url])),
+    }
+    if response.status == 200 and not stored:
+        info["body_hash"] = hashlib.sha256(response.body).hexdigest()
+        if keep_body:
+            info["body"] = response.body
+    return info
 
 
 def collection_path(collection_id: str) -> str:

@@ -1,5 +1,6 @@
 """`scrapy crawl collection [-a url=URL | -a id=ID]`: a collection and all its documents.
 
+`-a all=1` crawls every collection the site lists (the topics index of the current site).
 Accepts a legacy collection URL (`/collection/169/korean-war-armistice`, paged `/2`, `/3`…),
 a current-site topic page (`/topics/{slug}`) or a topic facet listing
 (`/search?f[0]=topics:{id}&fo[0]={id}`). Default: the Korean War Armistice collection (169).
@@ -10,9 +11,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from spiders.base import ArchiveSpider, collection_id_in, collection_path
+from spiders.base import ArchiveSpider, collection_id_in, collection_path, flag
 
 DEFAULT_COLLECTION_ID = "169"
+TOPICS_INDEX = "/topics"
 
 
 class CollectionSpider(ArchiveSpider):
@@ -20,18 +22,23 @@ class CollectionSpider(ArchiveSpider):
 
     def __init__(self, url: str | None = None, id: str | None = None, **kwargs: Any) -> None:
         super().__init__(url=url, id=id, **kwargs)
-        self.check_arguments(url=url, id=id)
+        self.check_arguments(url=url, id=id, **kwargs)
         self.start_url = url
         self.collection_id = str(id).strip() if id else None
+        self.all = flag(kwargs.get("all"))
 
     @classmethod
-    def check_arguments(cls, url: str | None = None, id: str | None = None, **_: Any) -> None:
-        if url and id:
-            raise ValueError("give either -a url=… or -a id=…, not both")
+    def check_arguments(cls, url: str | None = None, id: str | None = None, **kwargs: Any) -> None:
+        super().check_arguments(**kwargs)
+        if sum(bool(x) for x in (url, id, flag(kwargs.get("all")))) > 1:
+            raise ValueError("give one of -a url=…, -a id=… or -a all=1")
         if id is not None and not str(id).strip().isdigit():
             raise ValueError(f"-a id= takes a numeric collection id, not {id!r}")
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.all:  # every collection the site lists: the topics of the current site
+            yield self.request(self.site_url(TOPICS_INDEX))
+            return
         if self.start_url:
             url = self.site_url(self.start_url)
         else:

@@ -17,10 +17,15 @@ class DocumentSpider(ArchiveSpider):
 
     def __init__(self, url: str | None = None, id: str | None = None, **kwargs: Any) -> None:
         super().__init__(url=url, id=id, **kwargs)
-        self.targets = self.check_arguments(url=url, id=id)
+        self.targets = self.check_arguments(url=url, id=id, **kwargs)
 
     @classmethod
-    def check_arguments(cls, url: str | None = None, id: str | None = None, **_: Any) -> list[str]:
+    def check_arguments(
+        cls,
+        url: str | None = None,
+        id: str | None = None,
+        **kwargs: Any,
+    ) -> list[str]:
         targets = [u.strip() for u in (url or "").split(",") if u.strip()]
         for record_id in (i.strip() for i in (id or "").split(",") if i.strip()):
             if not record_id.isdigit():
@@ -28,8 +33,10 @@ class DocumentSpider(ArchiveSpider):
             targets.append(f"/document/{record_id}")
         if not targets:
             raise ValueError("give -a url=URL[,URL…] or -a id=RECORD_ID[,…]")
+        super().check_arguments(**kwargs)
         return targets
 
     async def start(self) -> AsyncIterator[Any]:
         for target in self.targets:
-            yield self.request(self.site_url(target))
+            if request := self.document_request(self.site_url(target)):
+                yield request

@@ -57,6 +57,9 @@ class DocumentItem:
     # so that listings linking to any of them find the stored row.
     alias_urls: list[str] = field(default_factory=list)
     fetched_at: str | None = None
+    # HTTP bookkeeping, stored in fetch_state (not in documents): status, etag,
+    # last_modified, body_hash, urls (request, redirects, final).
+    http: dict[str, Any] | None = None
 
 
 @dataclass
@@ -99,3 +102,14 @@ class RejectedItem:
     http_status: int | None = None
     payload: dict[str, Any] | None = None
     fetched_at: str | None = None
+
+
+@dataclass
+class FetchRecord:
+    """A page checked without a document to store: a document answering 304 Not Modified,
+    or a listing page (whose body is kept, to be replayed when it answers 304 next time)."""
+
+    url: str
+    page: str  # document | listing
+    http: dict[str, Any] = field(default_factory=dict)
+    kind: str = "fetch"

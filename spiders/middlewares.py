@@ -1,12 +1,28 @@
-"""Downloader middlewares of the project."""
+"""Downloader middlewares of the project: offline mirror, conditional requests, and retries
+that honour Retry-After and back off from Cloudflare challenge pages."""
 
 from __future__ import annotations
 
+import asyncio
+import email.utils
+import logging
+import time
+from typing import Any
+
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Request, Response, TextResponse
+from scrapy.utils.response import response_status_message
 
+from models.crawl_state import CrawlState
 from spiders.mirror import FixtureSite
+from spiders.pages.common import load_html
+from spiders.pages.detect import challenge_reason
+
+logger = logging.getLogger(__name__)
+CHALLENGE_MARKS = (b"_cf_chl_opt", b"challenge-form", b"Just a moment", b"you have been blocked",
+                   b"cf-error-details")  # fmt: skip
 
 
 class OfflineMirrorMiddleware:
@@ -26,12 +42,10 @@ class OfflineMirrorMiddleware:
         return cls(FixtureSite(crawler.settings.get("DA_FIXTURES_DIR") or None))
 
     def process_request(self, request: Request) -> Response:
-        answer = self.site.resolve(request.url)
-        response_class = (
-            HtmlResponse
-            if answer.headers.get("Content-Type", "").startswith("text/html")
-            else TextResponse
-        )
+        headers = {k.decode(): v[0].decode() for k, v in request.headers.items() if v}
+        answer = self.site.resolve(request.url, headers)
+        content_type = answer.headers.get("Content-Type", "")
+        response_class = HtmlResponse if content_type.startswith("text/html") else TextResponse
         return response_class(
             url=request.url,
             status=answer.status,
@@ -40,3 +54,129 @@ class OfflineMirrorMiddleware:
             encoding="utf-8",
             request=request,
         )
+
+
+class ConditionalRequestMiddleware:
+    """If-None-Match / If-Modified-Since from what fetch_state holds for the URL.
+
+    A 304 for a listing page is answered with the body stored the last time (flag "stored"),
+    so the spider can read its rows; a 304 for a document goes to the spider as it is.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if not request.meta.get("conditional"):
+            return
+        validators = CrawlState.for_crawler(self.crawler).validators.get(request.url)
+        if validators is None:
+            return
+        etag, last_modified, _ = validators
+        if etag:
+            request.headers.setdefault("If-None-Match", etag)
+        if last_modified:
+            request.headers.setdefault("If-Modified-Since", last_modified)
+        self.crawler.stats.inc_value("archive/conditional_requests")
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status != 304 or not request.meta.get("keep_body"):
+            return response
+        body = CrawlState.for_crawler(self.crawler).store.stored_body(request.url)
+        if body is None:
+            return response
+        self.crawler.stats.inc_value("archive/listing_pages_replayed")
+        return HtmlResponse(
+            url=response.url, status=200, headers=response.headers, body=body,
+            encoding="utf-8", request=request, flags=["stored"],
+        )  # fmt: skip
+
+
+def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
+    """Retry-After as seconds: delta-seconds or an HTTP date; None if absent or unreadable."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+def challenge_in(response: Response) -> str | None:
+    """Why a response is a Cloudflare challenge or block page (cheap check first)."""
+    if response.headers.get("cf-mitigated", b"").lower() == b"challenge":
+        return "challenge page: cf-mitigated header"
+    if not isinstance(response, TextResponse) or not any(
+        m in response.body for m in CHALLENGE_MARKS
+    ):
+        return None
+    try:
+        return challenge_reason(load_html(response.text))
+    except ValueError:
+        return None
+
+
+class PoliteRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries, plus: wait as long as Retry-After says on 429 and 503 (the whole
+    crawl pauses, not just the one request), and treat challenge pages as retryable, with
+    exponential backoff. When retries run out the response goes on, to be recorded."""
+
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.max_wait = settings.getfloat("DA_RETRY_AFTER_MAX", 600)
+        self.backoff = settings.getfloat("DA_BACKOFF_BASE", 10)
+        self.resume_at = 0.0
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        if request.meta.get("dont_retry", False):
+            return response
+        challenge = challenge_in(response)
+        if challenge is None and response.status not in self.retry_http_codes:
+            return response
+        reason = challenge or response_status_message(response.status)
+        delay = None
+        if response.status in (429, 503):
+            delay = retry_after_seconds(response.headers.get("Retry-After"))
+            if delay is not None and delay > self.max_wait:
+                logger.warning(
+                    "%s asks to retry after %.0fs (cap %.0fs): giving up",
+                    request.url,
+                    delay,
+                    self.max_wait,
+                )
+                return response
+        if delay is None:
+            delay = (
+                self.backoff * 2 ** request.meta.get("retry_times", 0)
+                if (challenge or response.status in (429, 503))
+                else 0
+            )
+        retry = self._retry(request, reason)
+        if retry is None:
+            return response
+        if challenge:
+            self.crawler.stats.inc_value("archive/challenges_retried")
+        if delay > 0:
+            await self._pause(delay)
+        return retry
+
+    async def _pause(self, delay: float) -> None:
+        """Hold the whole crawl (one host) until the server's wait is over."""
+        self.crawler.stats.inc_value("archive/retry_after_waits")
+        engine = self.crawler.engine
+        self.resume_at = max(self.resume_at, time.monotonic() + delay)
+        engine.pause()
+        try:
+            while (remaining := self.resume_at - time.monotonic()) > 0:
+                await asyncio.sleep(remaining)
+        finally:
+            engine.unpause()

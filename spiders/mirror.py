@@ -20,6 +20,8 @@ import email.utils
 import hashlib
 import json
 import threading
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -38,8 +40,11 @@ class MirrorResponse:
 
 
 class FixtureSite:
-    def __init__(self, root: Path | str | None = None) -> None:
+    def __init__(self, root: Path | str | None = None, real_mtimes: bool = False) -> None:
         self.root = Path(root) if root else DEFAULT_ROOT
+        # Offline mode uses one fixed date (clones differ in mtimes); a served copy that tests
+        # edit uses the files' own, so that a changed page is newer.
+        self.real_mtimes = real_mtimes
         redirects = self.root / "_redirects.json"
         self.redirects: dict[str, str] = (
             json.loads(redirects.read_text()) if redirects.exists() else {}
@@ -58,7 +63,8 @@ class FixtureSite:
             return self.root / path
         return self.root / f"{path}.html"
 
-    def resolve(self, url: str) -> MirrorResponse:
+    def resolve(self, url: str, headers: Mapping[str, str] | None = None) -> MirrorResponse:
+        """The answer to a GET; honours If-None-Match / If-Modified-Since with 304."""
         parts = urlsplit(url)
         target = self.redirects.get(parts.path.rstrip("/") or "/")
         if target:
@@ -73,41 +79,69 @@ class FixtureSite:
             body = not_found.read_bytes() if not_found.exists() else b"Not Found"
             return MirrorResponse(404, body, {"Content-Type": "text/html; charset=utf-8"})
         content_type = "text/plain" if path.suffix == ".txt" else "text/html; charset=utf-8"
-        return MirrorResponse(
-            200,
-            body,
-            {
-                "Content-Type": content_type,
-                "ETag": '"' + hashlib.sha1(body).hexdigest()[:16] + '"',
-                "Last-Modified": FIXTURES_MODIFIED,
-            },
-        )
+        validators = {
+            "ETag": '"' + hashlib.sha1(body).hexdigest()[:16] + '"',
+            "Last-Modified": email.utils.formatdate(resolved.stat().st_mtime, usegmt=True)
+            if self.real_mtimes
+            else FIXTURES_MODIFIED,
+        }
+        if _not_modified({k.lower(): v for k, v in (headers or {}).items()}, validators):
+            return MirrorResponse(304, b"", validators)
+        return MirrorResponse(200, body, {"Content-Type": content_type, **validators})
+
+
+def _not_modified(request_headers: Mapping[str, str], validators: dict[str, str]) -> bool:
+    if "if-none-match" in request_headers:  # RFC 9110: the ETag wins over the date
+        tags = {t.strip() for t in request_headers["if-none-match"].split(",")}
+        return validators["ETag"] in tags or "*" in tags
+    since = request_headers.get("if-modified-since")
+    if not since:
+        return False
+    try:
+        modified = email.utils.parsedate_to_datetime(validators["Last-Modified"])
+        return modified <= email.utils.parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False
 
 
 class MirrorHandler(BaseHTTPRequestHandler):
     site: FixtureSite
+    log: list[tuple[str, int, int, float]]  # (path, status, bytes, time): what tests inspect
 
     def do_GET(self) -> None:
-        answer = self.site.resolve(self.path)
+        answer = self.site.resolve(self.path, dict(self.headers.items()))
         self.send_response(answer.status)
         for name, value in answer.headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(answer.body)))
         self.end_headers()
         self.wfile.write(answer.body)
+        self.log.append((self.path, answer.status, len(answer.body), time.monotonic()))
 
     def log_message(self, format: str, *args: object) -> None:  # quiet
         pass
 
 
-def make_server(root: Path | str | None = None, host: str = "127.0.0.1", port: int = 0):
-    """A loopback HTTP server over the mirror; port 0 picks a free port."""
-    handler = type("Handler", (MirrorHandler,), {"site": FixtureSite(root)})
-    return ThreadingHTTPServer((host, port), handler)
+def make_server(
+    root: Path | str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    site: FixtureSite | None = None,
+) -> ThreadingHTTPServer:
+    """A loopback HTTP server over the mirror; port 0 picks a free port. `server.log` lists
+    the requests it answered."""
+    site = site or FixtureSite(root, real_mtimes=True)
+    log: list[tuple[str, int, int, float]] = []
+    handler = type("Handler", (MirrorHandler,), {"site": site, "log": log})
+    server = ThreadingHTTPServer((host, port), handler)
+    server.log = log  # type: ignore[attr-defined]
+    return server
 
 
-def serve_in_thread(root: Path | str | None = None) -> tuple[ThreadingHTTPServer, str]:
-    server = make_server(root)
+def serve_in_thread(
+    root: Path | str | None = None, site: FixtureSite | None = None
+) -> tuple[ThreadingHTTPServer, str]:
+    server = make_server(root, site=site)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     host, port = server.server_address[:2]
     return server, f"http://{host}:{port}"

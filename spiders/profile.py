@@ -36,6 +36,7 @@ class LocalMirrorProfile:
             "AUTOTHROTTLE_ENABLED": False,
             "CONCURRENT_REQUESTS": 16,
             "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+            "DA_BACKOFF_BASE": 0,
         }.items():
             # Above settings.py (project), below `-s` on the command line (cmdline).
             settings.set(name, value, priority="spider")

@@ -261,20 +261,21 @@ def test_rejected_item_is_kept_once_and_counted_again(store):
     assert (row["attempts"], row["reason"], row["http_status"]) == (2, "challenge page", 200)
 
 
-def test_crawl_run_is_recorded(store):
-    run_id = store.start_run("collection", {"id": "169"})
-    store.finish_run(run_id, "finished", {"documents_new": 3, "rejected": 1}, {"requests": 5})
-    with store.engine.connect() as conn:
-        row = conn.execute(text("SELECT status, documents_new, rejected FROM crawl_runs")).one()
-    assert tuple(row) == ("finished", 3, 1)
-
-
 def test_normalized_dates_round_trip(store):
     store.save_documents(copy.deepcopy(ITEMS), None)
     with store.engine.connect() as conn:
-        stored = {r.record_id: r for r in conn.execute(
-            select(Document.record_id, Document.date_start, Document.date_end,
-                   Document.date_precision, Document.date_circa))}  # fmt: skip
+        stored = {
+            r.record_id: r
+            for r in conn.execute(
+                select(
+                    Document.record_id,
+                    Document.date_start,
+                    Document.date_end,
+                    Document.date_precision,
+                    Document.date_circa,
+                )
+            )
+        }
     for item in ITEMS:
         row = stored[item["record_id"]]
         assert (str(row.date_start) if row.date_start else None) == item["date_start"]
@@ -287,12 +288,20 @@ def test_citations_round_trip_in_order_with_their_archives(store):
     mao = next(i for i in ITEMS if i["record_id"] == "113071")
     with store.engine.connect() as conn:
         rows = conn.execute(
-            select(Citation.repository, Archive.abbreviation, Citation.fond, Citation.opis,
-                   Citation.delo, Citation.papka, Citation.listy)
+            select(
+                Citation.repository,
+                Archive.abbreviation,
+                Citation.fond,
+                Citation.opis,
+                Citation.delo,
+                Citation.papka,
+                Citation.listy,
+            )
             .join(Document, Document.id == Citation.document_id)
             .outerjoin(Archive, Archive.id == Citation.archive_id)
-            .where(Document.record_id == "113071").order_by(Citation.position)
-        ).all()  # fmt: skip
+            .where(Document.record_id == "113071")
+            .order_by(Citation.position)
+        ).all()
     assert [tuple(r) for r in rows] == [
         ("APRF", "APRF", "45", "1", "340", None, "86-88"),
         ("AVP RF", "AVP RF", "059a", "5a", "5", "11", "51-53"),
@@ -305,8 +314,9 @@ def test_citations_round_trip_in_order_with_their_archives(store):
 def test_people_get_display_and_sort_names_and_aliases(store):
     store.save_documents(copy.deepcopy(ITEMS), None)
     with store.engine.connect() as conn:
-        zhou = conn.execute(select(Person.display_name, Person.sort_name)
-                            .where(Person.name == "Zhou, Enlai")).one()  # fmt: skip
+        zhou = conn.execute(
+            select(Person.display_name, Person.sort_name).where(Person.name == "Zhou, Enlai")
+        ).one()
         filippov = (
             conn.execute(select(PersonAlias.name).where(PersonAlias.alias == "Filippov"))
             .scalars()
@@ -320,12 +330,14 @@ def test_upgrade_from_the_first_schema_keeps_rows(database_url):
     engine = make_engine(database_url)
     upgrade(engine, "0001")
     with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO documents (record_id, url, content_hash, authors, people, contributors, "
-            "places, topics, subjects, original_archives, languages, donors, related_urls, "
-            "first_seen_at, updated_at) VALUES ('1', 'u', 'h', '[]', '[]', '[]', '[]', '[]', '[]', "
-            "'[]', '[]', '[]', '[]', '2025-01-01', '2025-01-01')"
-        ))  # fmt: skip
+        conn.execute(
+            text(
+                "INSERT INTO documents (record_id, url, content_hash, authors, people, contributors, "
+                "places, topics, subjects, original_archives, languages, donors, related_urls, "
+                "first_seen_at, updated_at) VALUES ('1', 'u', 'h', '[]', '[]', '[]', '[]', '[]', '[]', "
+                "'[]', '[]', '[]', '[]', '2025-01-01', '2025-01-01')"
+            )
+        )
     upgrade(engine)
     with engine.connect() as conn:
         row = conn.execute(text("SELECT record_id, date_circa, recipients FROM documents")).one()

@@ -43,7 +43,9 @@ def test_mojibake_is_repaired(broken, fixed):
     assert clean_text(broken) == fixed
 
 
-@pytest.mark.parametrize("text", ["Révész", "Północ", "Мао Цзэдун", "周恩来", "“quoted” — dash", "ÅŸ plain"])
+@pytest.mark.parametrize(
+    "text", ["Révész", "Północ", "Мао Цзэдун", "周恩来", "“quoted” — dash", "ÅŸ plain"]
+)
 def test_clean_text_is_left_alone(text):
     assert clean_text(text) == unicodedata.normalize("NFC", text)
 

@@ -11,6 +11,7 @@ from lxml import etree
 from spiders.items import DocumentItem
 from spiders.pages.common import load_html
 from spiders.pages.current import (
+    collection_links,
     parse_current_collection,
     parse_current_document,
     parse_current_listing,
@@ -27,6 +28,7 @@ __all__ = [
     "CollectionPage",
     "ListingPage",
     "PageKind",
+    "collection_links",
     "detect_page",
     "parse_current_collection",
     "parse_current_document",
@@ -44,13 +46,15 @@ PARSERS = {
     ("collection", "legacy"): parse_legacy_collection,
     ("listing", "current"): parse_current_listing,
     ("listing", "legacy"): parse_legacy_listing,
+    ("index", "current"): collection_links,
 }
 
 
 def parse_page(
     html: str | bytes | etree._Element, url: str
-) -> tuple[PageKind, DocumentItem | CollectionPage | ListingPage | None]:
-    """Detect and parse a page once. Challenge, error and unknown pages parse to None."""
+) -> tuple[PageKind, DocumentItem | CollectionPage | ListingPage | list[str] | None]:
+    """Detect and parse a page once. Challenge, error and unknown pages parse to None; an
+    index of collections parses to the list of their URLs."""
     try:
         root = load_html(html)
     except (ValueError, etree.ParserError) as exc:

@@ -340,3 +340,27 @@ def _link_href(root: etree._Element, selector, url: str) -> str | None:
 
 def _unique(values) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
+
+
+COLLECTION_LINK = re.compile(r"^/(?:topics/[^/?#]+|collection/\d+/[^/?#]+)/?$")
+
+
+def collection_links(html: str | bytes | etree._Element, url: str) -> list[str]:
+    """The collections an index page lists: topic pages (current) or legacy collections.
+
+    Scoped to `<main>` when there is one: the header megamenus list topics too.
+    """
+    root = load_html(html)
+    scope = first(MAIN(root))
+    if scope is None:
+        scope = root
+    links = []
+    for link in scope.iter("a"):
+        href = absolute(url, link.get("href"))
+        if (
+            href
+            and COLLECTION_LINK.match(urlsplit(href).path)
+            and href.rstrip("/") != url.rstrip("/")
+        ):
+            links.append(href)
+    return list(dict.fromkeys(links))

@@ -37,6 +37,7 @@ DRUPAL_MARKERS = css(
 MAIN = css("main#main")
 CURRENT_DOCUMENT = css("main section.jumbotron-document")
 CURRENT_COLLECTION = css("main section.jumbotron-topic, main section.jumbotron-collection")
+CURRENT_INDEX = css("main .topic-list, main .topics-index")
 CURRENT_LISTING = css("main table.table-striped, main .view-search, main .views-element-container")
 LEGACY_DOCUMENT = css(".doc-inf-information")
 LEGACY_COLLECTION = css(".collection-info")
@@ -45,7 +46,7 @@ LEGACY_LISTING = css(".search-res")
 
 @dataclass(frozen=True)
 class PageKind:
-    type: str  # document | collection | listing | challenge | error | unknown
+    type: str  # document | collection | listing | index | challenge | error | unknown
     generation: str | None = None  # current | legacy | None
     reason: str | None = None  # why a challenge or error page was recognised
 
@@ -74,6 +75,8 @@ def detect_page(html: str | bytes | etree._Element, url: str = "") -> PageKind:
             return PageKind("collection", "current")
         if CURRENT_LISTING(root):
             return PageKind("listing", "current")
+        if CURRENT_INDEX(root):
+            return PageKind("index", "current")
         return PageKind("unknown", "current", reason="current-site page of an unknown type")
     if LEGACY_DOCUMENT(root):
         return PageKind("document", "legacy")

@@ -1,0 +1,171 @@
+"""Crawl runs: the record of each run, the lock between runs of one job, and resuming.
+
+A job is a spider with its arguments. At most one run of a job is `running` on a database
+(a partial unique index enforces it). A run whose process is gone (killed, machine restarted)
+is found stale, marked `interrupted`, and the next run of the same job resumes it: what the
+interrupted run committed is not fetched again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import IntegrityError
+
+from models.tables import CrawlRun, FetchState, utcnow
+
+runs = CrawlRun.__table__
+fetch_state = FetchState.__table__
+COUNT_COLUMNS = (
+    "collections",
+    "documents_new",
+    "documents_updated",
+    "documents_unchanged",
+    "rejected",
+    "failed",
+    "requests",
+    "responses_200",
+    "responses_304",
+    "responses_4xx",
+    "responses_5xx",
+)
+STALE_AFTER = dt.timedelta(minutes=15)  # no heartbeat for this long: the run is gone
+
+
+class JobLocked(RuntimeError):
+    """Another run of the same job is running on this database."""
+
+
+@dataclass(frozen=True)
+class Run:
+    id: int
+    job: str
+    resumed_from: int | None
+
+
+def job_key(spider: str, arguments: dict[str, Any]) -> str:
+    return f"{spider} {json.dumps(arguments, sort_keys=True, ensure_ascii=False)}"
+
+
+def start_run(engine: Engine, spider: str, arguments: dict[str, Any]) -> Run:
+    """Record a new running run, taking the job's lock; resume an interrupted previous run."""
+    job = job_key(spider, arguments)
+    host, pid = socket.gethostname(), os.getpid()
+    with engine.begin() as conn:
+        for row in conn.execute(
+            select(runs).where(runs.c.job == job, runs.c.status == "running")
+        ).mappings():
+            if not _is_stale(row, host):
+                raise JobLocked(
+                    f"another run of this job is running (run {row['id']}, pid {row['pid']} on "
+                    f"{row['host']}, started {row['started_at']:%Y-%m-%d %H:%M:%S} UTC)"
+                )
+            conn.execute(
+                update(runs)
+                .where(runs.c.id == row["id"])
+                .values(status="interrupted", finished_at=utcnow(), reason="process gone")
+            )
+        previous = conn.execute(
+            select(runs.c.id, runs.c.status)
+            .where(runs.c.job == job)
+            .order_by(runs.c.id.desc())
+            .limit(1)
+        ).first()
+        resumed_from = previous.id if previous and previous.status == "interrupted" else None
+        now = utcnow()
+        try:
+            run_id = conn.execute(
+                runs.insert()
+                .values(
+                    spider=spider,
+                    arguments=arguments,
+                    job=job,
+                    status="running",
+                    started_at=now,
+                    heartbeat_at=now,
+                    host=host,
+                    pid=pid,
+                    resumed_from=resumed_from,
+                )
+                .returning(runs.c.id)
+            ).scalar_one()
+        except IntegrityError:  # a run of the job started between our check and insert
+            raise JobLocked("another run of this job started at the same moment") from None
+    return Run(run_id, job, resumed_from)
+
+
+def _is_stale(row: Any, host: str) -> bool:
+    if row["host"] == host and row["pid"]:
+        try:
+            os.kill(row["pid"], 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:  # alive, another user's
+            return False
+        return False
+    heartbeat = row["heartbeat_at"] or row["started_at"]
+    return utcnow() - heartbeat > STALE_AFTER
+
+
+def done_urls(engine: Engine, run: Run) -> set[str]:
+    """URLs that the interrupted runs this run resumes have committed (followed back)."""
+    chain = []
+    with engine.connect() as conn:
+        run_id = run.resumed_from
+        while run_id is not None and run_id not in chain:
+            chain.append(run_id)
+            run_id = conn.execute(
+                select(runs.c.resumed_from).where(
+                    runs.c.id == run_id, runs.c.status == "interrupted"
+                )
+            ).scalar()
+        if not chain:
+            return set()
+        return set(
+            conn.execute(
+                select(fetch_state.c.url).where(fetch_state.c.crawl_run_id.in_(chain))
+            ).scalars()
+        )
+
+
+def heartbeat(engine: Engine, run_id: int, counts: dict[str, int]) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            update(runs)
+            .where(runs.c.id == run_id)
+            .values(heartbeat_at=utcnow(), **{k: counts.get(k, 0) for k in COUNT_COLUMNS})
+        )
+
+
+def finish_run(
+    engine: Engine,
+    run_id: int,
+    status: str,
+    counts: dict[str, int],
+    stats: dict[str, Any],
+    reason: str | None = None,
+) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            update(runs)
+            .where(runs.c.id == run_id)
+            .values(
+                status=status,
+                finished_at=utcnow(),
+                stats=stats,
+                reason=reason,
+                **{k: counts.get(k, 0) for k in COUNT_COLUMNS},
+            )
+        )
+
+
+def run_outcome(engine: Engine, run_id: int) -> tuple[str, str | None]:
+    with engine.connect() as conn:
+        row = conn.execute(select(runs.c.status, runs.c.reason).where(runs.c.id == run_id)).one()
+    return row.status, row.reason
