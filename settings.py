@@ -49,8 +49,7 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.PoliteRetryMiddleware": 550,
     # Below DownloaderStats (850): the stats count the real 304s before a listing is replayed.
     "spiders.middlewares.ConditionalRequestMiddleware": 800,
-    # Answers every request from fixtures/ when DA_OFFLINE is set; disabled otherwise.
-    "spiders.middlewares.OfflineMirrorMiddleware": 950,
+    # spiders/profile.py adds the offline mirror (950) when DA_OFFLINE is set.
 }
 ITEM_PIPELINES = {
     "pipelines.clean.CleanTextPipeline": 100,

@@ -467,7 +467,12 @@ class ArchiveStore:
                 _record_fetch(conn, record, run_id, changed=record.get("status") == 200)
 
     def validators(self) -> dict[str, tuple[str | None, str | None, bool]]:
-        """{url: (etag, last_modified, has_body)} for conditional requests."""
+        """{url: (etag, last_modified, has_body)} for conditional requests: listing pages
+        whose body we keep, and pages of documents we have stored (a 304 for anything else
+        would leave us with nothing)."""
+        stored = (
+            select(document_urls.c.url).where(document_urls.c.url == fetch_state.c.url).exists()
+        )
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(
@@ -475,9 +480,11 @@ class ArchiveStore:
                     fetch_state.c.etag,
                     fetch_state.c.last_modified,
                     fetch_state.c.body.is_not(None),
-                ).where(
+                )
+                .where(
                     or_(fetch_state.c.etag.is_not(None), fetch_state.c.last_modified.is_not(None))
                 )
+                .where(or_(fetch_state.c.body.is_not(None), stored))
             )
             return {url: (etag, modified, bool(has_body)) for url, etag, modified, has_body in rows}
 

@@ -11,7 +11,6 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Request, Response, TextResponse
 from scrapy.utils.response import response_status_message
 
@@ -26,7 +25,8 @@ CHALLENGE_MARKS = (b"_cf_chl_opt", b"challenge-form", b"Just a moment", b"you ha
 
 
 class OfflineMirrorMiddleware:
-    """With `DA_OFFLINE=1`, answer every request from fixtures/: no network at all.
+    """With `DA_OFFLINE=1` (spiders/profile.py enables it then), answer every request from
+    fixtures/: no network at all.
 
     It sits next to the downloader, so Scrapy's own middlewares (robots.txt, redirects,
     retries, HTTP errors) treat its answers like real ones.
@@ -37,8 +37,6 @@ class OfflineMirrorMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> OfflineMirrorMiddleware:
-        if not crawler.settings.getbool("DA_OFFLINE"):
-            raise NotConfigured("DA_OFFLINE is not set")
         return cls(FixtureSite(crawler.settings.get("DA_FIXTURES_DIR") or None))
 
     def process_request(self, request: Request) -> Response:

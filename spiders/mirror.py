@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "fixtures" / "site"
@@ -45,6 +46,9 @@ class FixtureSite:
         # Offline mode uses one fixed date (clones differ in mtimes); a served copy that tests
         # edit uses the files' own, so that a changed page is newer.
         self.real_mtimes = real_mtimes
+        # Canned answers served before the real one, per path: fault injection for tests
+        # and benchmarks (a 429 with Retry-After, a 503…).
+        self.scripted: dict[str, list[MirrorResponse]] = {}
         redirects = self.root / "_redirects.json"
         self.redirects: dict[str, str] = (
             json.loads(redirects.read_text()) if redirects.exists() else {}
@@ -66,6 +70,9 @@ class FixtureSite:
     def resolve(self, url: str, headers: Mapping[str, str] | None = None) -> MirrorResponse:
         """The answer to a GET; honours If-None-Match / If-Modified-Since with 304."""
         parts = urlsplit(url)
+        canned = self.scripted.get(parts.path)
+        if canned:
+            return canned.pop(0)
         target = self.redirects.get(parts.path.rstrip("/") or "/")
         if target:
             return MirrorResponse(301, b"", {"Location": target})
@@ -104,11 +111,24 @@ def _not_modified(request_headers: Mapping[str, str], validators: dict[str, str]
         return False
 
 
+@dataclass
+class LoggedRequest:
+    path: str
+    status: int
+    bytes: int
+    at: float  # time.monotonic()
+    conditional: bool  # sent If-None-Match or If-Modified-Since
+
+
 class MirrorHandler(BaseHTTPRequestHandler):
     site: FixtureSite
-    log: list[tuple[str, int, int, float]]  # (path, status, bytes, time): what tests inspect
+    log: list[LoggedRequest]  # what tests and benchmarks inspect
+    latency: float = 0.0  # seconds before each answer (a slow site)
+    on_request: Any = None  # called with each LoggedRequest
 
     def do_GET(self) -> None:
+        if self.latency:
+            time.sleep(self.latency)
         answer = self.site.resolve(self.path, dict(self.headers.items()))
         self.send_response(answer.status)
         for name, value in answer.headers.items():
@@ -116,7 +136,13 @@ class MirrorHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(answer.body)))
         self.end_headers()
         self.wfile.write(answer.body)
-        self.log.append((self.path, answer.status, len(answer.body), time.monotonic()))
+        conditional = "If-None-Match" in self.headers or "If-Modified-Since" in self.headers
+        entry = LoggedRequest(
+            self.path, answer.status, len(answer.body), time.monotonic(), conditional
+        )
+        self.log.append(entry)
+        if self.on_request is not None:
+            self.on_request(entry)
 
     def log_message(self, format: str, *args: object) -> None:  # quiet
         pass
@@ -127,21 +153,26 @@ def make_server(
     host: str = "127.0.0.1",
     port: int = 0,
     site: FixtureSite | None = None,
+    latency: float = 0.0,
+    on_request: Any = None,
 ) -> ThreadingHTTPServer:
     """A loopback HTTP server over the mirror; port 0 picks a free port. `server.log` lists
-    the requests it answered."""
+    the requests it answered; `on_request` is called with each of them."""
     site = site or FixtureSite(root, real_mtimes=True)
-    log: list[tuple[str, int, int, float]] = []
-    handler = type("Handler", (MirrorHandler,), {"site": site, "log": log})
+    log: list[LoggedRequest] = []
+    attributes = {"site": site, "log": log, "latency": latency}
+    if on_request is not None:
+        attributes["on_request"] = staticmethod(on_request)
+    handler = type("Handler", (MirrorHandler,), attributes)
     server = ThreadingHTTPServer((host, port), handler)
     server.log = log  # type: ignore[attr-defined]
     return server
 
 
 def serve_in_thread(
-    root: Path | str | None = None, site: FixtureSite | None = None
+    root: Path | str | None = None, site: FixtureSite | None = None, **options: Any
 ) -> tuple[ThreadingHTTPServer, str]:
-    server = make_server(root, site=site)
+    server = make_server(root, site=site, **options)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     host, port = server.server_address[:2]
     return server, f"http://{host}:{port}"

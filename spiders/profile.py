@@ -28,6 +28,9 @@ class LocalMirrorProfile:
     """No delays, no throttling against the bundled mirror or a loopback server."""
 
     def update_settings(self, settings: BaseSettings) -> None:
+        if settings.getbool("DA_OFFLINE"):
+            # Answers every request from fixtures/, next to the downloader.
+            settings["DOWNLOADER_MIDDLEWARES"]["spiders.middlewares.OfflineMirrorMiddleware"] = 950
         if not is_local_mirror(settings):
             return
         for name, value in {
