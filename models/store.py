@@ -132,8 +132,17 @@ def document_row(item: dict[str, Any]) -> dict[str, Any]:
         row[name] = _iso_date(item.get(name))
     row["date_circa"] = bool(item.get("date_circa"))
     row["fetched_at"] = item.get("fetched_at")
+    row["captured_at"] = _utc_datetime(item.get("captured_at"))
     row["content_hash"] = content_hash({**row, **{n: item.get(n) or [] for n in CHILD_FIELDS}})
     return row
+
+
+def _utc_datetime(value: str | None) -> dt.datetime | None:
+    """An ISO 8601 time as the naive UTC datetime the tables hold."""
+    if not value:
+        return None
+    parsed = dt.datetime.fromisoformat(value)
+    return parsed.astimezone(dt.UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
 def _iso_date(value: Any) -> dt.date | None:
@@ -177,6 +186,13 @@ class ArchiveStore:
             else documents.c.canonical_url == row["canonical_url"]
         )
         existing = conn.execute(select(documents).where(key)).mappings().first()
+        if existing is not None and _older_capture(row, existing):
+            # A Wayback capture never overwrites the live page or a later capture; its URLs
+            # still lead to the document (so recovered collection listings link to it).
+            aliases = [{"url": url, "document_id": existing["id"]} for url in _aliases(item)]
+            upsert(conn, document_urls, aliases, ["url"])
+            _record_fetch(conn, item.get("http"), run_id, changed=False)
+            return "unchanged"
         if existing is not None and existing["content_hash"] == row["content_hash"]:
             if existing["withdrawn_at"] is not None:  # back on the site
                 conn.execute(
@@ -416,6 +432,7 @@ class ArchiveStore:
             row = {
                 "collection_id": item["collection_id"],
                 "url": item["url"],
+                "captured_at": _utc_datetime(item.get("captured_at")),
                 "site_generation": item.get("site_generation"),
                 "title": item.get("title"),
                 "description": item.get("description"),
@@ -617,6 +634,13 @@ def _record_fetch(
         update_columns = ["http_status", "last_checked_at", "crawl_run_id"]
     rows = [{"url": url, **row} for url in dict.fromkeys(http.get("urls") or [])]
     upsert(conn, fetch_state, rows, ["url"], update=update_columns)
+
+
+def _older_capture(row: dict[str, Any], existing: Any) -> bool:
+    captured = row["captured_at"]
+    if captured is None:
+        return False
+    return existing["captured_at"] is None or existing["captured_at"] >= captured
 
 
 def _aliases(item: dict[str, Any]) -> list[str]:

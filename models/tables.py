@@ -49,6 +49,8 @@ class Collection(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # From a Wayback Machine capture ("169@20190315084512"): when it was captured.
+    captured_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class Document(Base):
@@ -97,6 +99,8 @@ class Document(Base):
     fetched_at: Mapped[str | None] = mapped_column(String(40))
     # Set when the document's page answers 404/410 where it used to answer: never deleted.
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Stored from a Wayback Machine capture (no live page seen yet): when it was captured.
+    captured_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class DocumentUrl(Base):

@@ -26,6 +26,7 @@ from spiders.items import CollectionItem, DocumentItem, FetchRecord, RejectedIte
 from spiders.pages import CollectionPage, ListingPage, parse_page
 from spiders.pages.current import TOPIC_FACET
 from spiders.pages.legacy import COLLECTION_PATH
+from spiders.pages.wayback import WAYBACK_HOST, Capture, capture_url, parse_capture_url, unwrap
 
 LIVE_HOST = "digitalarchive.wilsoncenter.org"
 TRUE = {"1", "true", "yes", "on"}
@@ -42,6 +43,10 @@ def flag(value: Any) -> bool:
 class ArchiveSpider(scrapy.Spider):
     """Base of the project's spiders. `-a` arguments are kept for the crawl_runs table.
 
+    A start URL may be a Wayback Machine capture of the legacy site
+    (`https://web.archive.org/web/{timestamp}/{original URL}`): the crawl then stays in the
+    archive, reading each capture as the original page and recording when it was captured.
+
     Common arguments: `revalidate=1` also re-checks every stored document the listings did
     not show (so withdrawn documents are found); `since=YYYY-MM-DD` skips stored documents
     uploaded before that date.
@@ -57,6 +62,7 @@ class ArchiveSpider(scrapy.Spider):
         self.revalidate = flag(kwargs.get("revalidate"))
         self.since = kwargs.get("since")
         self.requested: set[str] = set()
+        self.wayback: Capture | None = None  # crawling Wayback Machine captures from this one
 
     @classmethod
     def check_arguments(cls, since: str | None = None, **_: Any) -> None:
@@ -71,7 +77,7 @@ class ArchiveSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArchiveSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.base_url = (crawler.settings.get("DA_BASE_URL") or cls.base_url).rstrip("/")
-        spider.allowed_domains = [urlsplit(spider.base_url).hostname]
+        spider.allowed_domains = [urlsplit(spider.base_url).hostname, WAYBACK_HOST]
         return spider
 
     @property
@@ -79,7 +85,10 @@ class ArchiveSpider(scrapy.Spider):
         return CrawlState.for_crawler(self.crawler)
 
     def site_url(self, url_or_path: str) -> str:
-        """Put a path, or a URL of the live site, on the configured host (DA_BASE_URL)."""
+        """Put a path, or a URL of the live site, on the configured host (DA_BASE_URL).
+        Wayback Machine captures are kept as they are."""
+        if parse_capture_url(url_or_path.strip()):
+            return url_or_path.strip()
         parts = urlsplit(url_or_path.strip())
         base = urlsplit(self.base_url)
         if not parts.netloc or parts.hostname == LIVE_HOST:
@@ -89,17 +98,25 @@ class ArchiveSpider(scrapy.Spider):
 
     # -- requests --------------------------------------------------------------------------
 
+    def fetch_url(self, url: str) -> str:
+        """Where to fetch a page: on a Wayback crawl, its capture nearest the first one's."""
+        if self.wayback is None or parse_capture_url(url):
+            return url
+        return capture_url(self.wayback.timestamp, url)
+
     def request(self, url: str, **meta: Any) -> scrapy.Request:
         """A page of unknown or listing kind: conditional, its body kept for 304 replays."""
         meta = {"conditional": True, "keep_body": True, "handle_httpstatus_list": [304], **meta}
-        return scrapy.Request(url, callback=self.route, errback=self.on_error, meta=meta)
+        return scrapy.Request(
+            self.fetch_url(url), callback=self.route, errback=self.on_error, meta=meta
+        )
 
     def document_request(self, url: str, **meta: Any) -> scrapy.Request | None:
         """A document page, unless this run has nothing to do there (resumed, or too old)."""
         if url in self.requested:
             return None
         self.requested.add(url)
-        if url in self.state.done:
+        if self.fetch_url(url) in self.state.done:
             self.crawler.stats.inc_value("archive/resume_skipped")
             return None
         uploaded = self.state.known.get(url) if self.since else None
@@ -107,7 +124,9 @@ class ArchiveSpider(scrapy.Spider):
             self.crawler.stats.inc_value("archive/skipped_before_since")
             return None
         meta = {"conditional": True, "handle_httpstatus_list": [304], **meta}
-        return scrapy.Request(url, callback=self.route, errback=self.on_error, meta=meta)
+        return scrapy.Request(
+            self.fetch_url(url), callback=self.route, errback=self.on_error, meta=meta
+        )
 
     # -- routing ---------------------------------------------------------------------------
 
@@ -118,8 +137,13 @@ class ArchiveSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             yield self.rejected(response.url, "not an HTML page", response.status)
             return
+        html, page_url = response.text, response.url
+        capture = parse_capture_url(response.url)
+        if capture is not None:  # read the page as it was served, at its original URL
+            self.wayback = self.wayback or capture
+            html, page_url = unwrap(html, capture), capture.original_url
         try:
-            kind, page = parse_page(response.text, response.url)
+            kind, page = parse_page(html, page_url)
         except Exception as exc:  # a parser bug must not lose the page: record it
             yield self.rejected(
                 response.url, f"parse error: {type(exc).__name__}: {exc}", response.status
@@ -135,7 +159,11 @@ class ArchiveSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value(f"archive/pages/{kind.generation}_{kind.type}")
         if isinstance(page, DocumentItem):
-            yield self.document_item(page, response)
+            item = self.document_item(page, response)
+            if capture is not None:
+                item.captured_at = capture.captured_at
+                item.alias_urls = [u for u in item.alias_urls if not parse_capture_url(u)]
+            yield item
             return
         yield FetchRecord(
             url=response.url, page="listing", http=http_info(response, keep_body=True)
@@ -159,13 +187,18 @@ class ArchiveSpider(scrapy.Spider):
 
     def on_collection_page(self, page: CollectionPage, response: Response) -> Iterator[Any]:
         """A collection's (first or next) page: follow its documents, then its next page."""
+        capture = parse_capture_url(response.url)
+        collection_id = response.meta.get("collection_hint") or page.collection_id
+        if capture is not None and collection_id:  # the collection as it was then, on its own
+            collection_id = f"{collection_id}@{capture.timestamp}"
         state = response.meta.get("collection") or {
-            "collection_id": response.meta.get("collection_hint") or page.collection_id,
-            "url": response.url,
+            "collection_id": collection_id,
+            "url": capture.original_url if capture else response.url,
             "site_generation": page.site_generation,
             "title": page.title,
             "description": page.description,
             "entries": [],
+            "captured_at": capture.captured_at if capture else None,
         }
         if page.listing_url:  # current site: the full membership is in the facet listing
             yield self.request(page.listing_url, collection=state)
@@ -235,6 +268,7 @@ class ArchiveSpider(scrapy.Spider):
             description=state["description"],
             documents=state["entries"],
             fetched_at=now_iso(),
+            captured_at=state.get("captured_at"),
         )
 
     # -- failures --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from spiders.base import ArchiveSpider, collection_id_in, collection_path, flag
+from spiders.pages.wayback import parse_capture_url
 
 DEFAULT_COLLECTION_ID = "169"
 TOPICS_INDEX = "/topics"
@@ -44,4 +45,7 @@ class CollectionSpider(ArchiveSpider):
         else:
             url = self.site_url(collection_path(self.collection_id or DEFAULT_COLLECTION_ID))
         # If a legacy collection URL now lands on a topic page, keep the legacy id.
-        yield self.request(url, collection_hint=collection_id_in(url))
+        capture = parse_capture_url(url)
+        yield self.request(
+            url, collection_hint=collection_id_in(capture.original_url if capture else url)
+        )

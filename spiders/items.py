@@ -57,6 +57,8 @@ class DocumentItem:
     # so that listings linking to any of them find the stored row.
     alias_urls: list[str] = field(default_factory=list)
     fetched_at: str | None = None
+    # When the page comes from a Wayback Machine capture: when it was captured (ISO 8601).
+    captured_at: str | None = None
     # HTTP bookkeeping, stored in fetch_state (not in documents): status, etag,
     # last_modified, body_hash, urls (request, redirects, final).
     http: dict[str, Any] | None = None
@@ -84,6 +86,7 @@ class CollectionItem:
     description: str | None = None
     documents: list[dict[str, Any]] = field(default_factory=list)
     fetched_at: str | None = None
+    captured_at: str | None = None  # a Wayback Machine capture: when it was captured
 
 
 @dataclass

@@ -7,6 +7,7 @@ Layout of `fixtures/site/` (by URL path):
   /search?page=1&f[0]=topics:1        -> search@f[0]=topics:1&page=1.html  (query sorted)
   /robots.txt                         -> robots.txt
   _redirects.json                     -> {"/document/111817": "/document/some-slug", …} (301)
+  _wayback/{timestamp}/{path}.html    -> Wayback Machine captures: /web/{timestamp}/{original URL}
   404.html                            -> body of every 404
 
 Run `python -m spiders.mirror --port 8000` to serve it over HTTP on loopback, then crawl it
@@ -19,6 +20,7 @@ import argparse
 import email.utils
 import hashlib
 import json
+import re
 import threading
 import time
 from collections.abc import Mapping
@@ -67,12 +69,38 @@ class FixtureSite:
             return self.root / path
         return self.root / f"{path}.html"
 
+    def _wayback(self, url: str, headers: Mapping[str, str] | None) -> MirrorResponse:
+        """Captures live in _wayback/{timestamp}/{original path}.html; like the real Wayback
+        Machine, a request for another timestamp is redirected to the nearest capture."""
+        match = WAYBACK_PATH.match(unquote(urlsplit(url).path))
+        if not match:
+            return self._not_found()
+        relative = match.group("path").strip("/")
+        folder = self.root / "_wayback"
+        captures = sorted(p.relative_to(folder).parts[0] for p in folder.glob(f"*/{relative}.html"))
+        if not captures:
+            return self._not_found()
+        wanted = match.group("ts")
+        nearest = min(captures, key=lambda ts: abs(int(ts) - int(wanted)))
+        if nearest != wanted:
+            return MirrorResponse(
+                302, b"", {"Location": f"/web/{nearest}/{match.group('original')}"}
+            )
+        return self.resolve(f"/_wayback/{nearest}/{relative}", headers)
+
+    def _not_found(self) -> MirrorResponse:
+        not_found = self.root / "404.html"
+        body = not_found.read_bytes() if not_found.exists() else b"Not Found"
+        return MirrorResponse(404, body, {"Content-Type": "text/html; charset=utf-8"})
+
     def resolve(self, url: str, headers: Mapping[str, str] | None = None) -> MirrorResponse:
         """The answer to a GET; honours If-None-Match / If-Modified-Since with 304."""
         parts = urlsplit(url)
         canned = self.scripted.get(parts.path)
         if canned:
             return canned.pop(0)
+        if parts.path.startswith("/web/"):
+            return self._wayback(url, headers)
         target = self.redirects.get(parts.path.rstrip("/") or "/")
         if target:
             return MirrorResponse(301, b"", {"Location": target})
@@ -82,9 +110,7 @@ class FixtureSite:
             resolved.relative_to(self.root.resolve())  # never serve outside the mirror
             body = resolved.read_bytes()
         except (OSError, ValueError):
-            not_found = self.root / "404.html"
-            body = not_found.read_bytes() if not_found.exists() else b"Not Found"
-            return MirrorResponse(404, body, {"Content-Type": "text/html; charset=utf-8"})
+            return self._not_found()
         content_type = "text/plain" if path.suffix == ".txt" else "text/html; charset=utf-8"
         validators = {
             "ETag": '"' + hashlib.sha1(body).hexdigest()[:16] + '"',
@@ -118,6 +144,11 @@ class LoggedRequest:
     bytes: int
     at: float  # time.monotonic()
     conditional: bool  # sent If-None-Match or If-Modified-Since
+
+
+WAYBACK_PATH = re.compile(
+    r"^/web/(?P<ts>\d{14})(?:[a-z]{2}_)?/(?P<original>https?://[^/]+(?P<path>/.*))$"
+)
 
 
 class MirrorHandler(BaseHTTPRequestHandler):

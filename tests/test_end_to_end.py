@@ -418,6 +418,7 @@ def test_loopback_real_page(tmp_path):
             f"{live}/document/118508",
         ],
         "fetched_at": None,
+        "captured_at": None,
     }
     assert item["rights"].startswith("The History and Public Policy Program welcomes reuse")
     assert item["fetched_at"].endswith("+00:00")
