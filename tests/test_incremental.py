@@ -225,3 +225,43 @@ def test_a_second_run_of_the_same_job_is_refused_while_the_first_runs(slow_mirro
     finally:
         first.kill()
         first.wait()
+
+
+def test_a_run_where_most_pages_fail_exits_non_zero(mirror, site_copy, tmp_path):
+    shutil.rmtree(site_copy / "document")
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    result = crawl(mirror, db)
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip().splitlines()[-1]
+        == f"crawl failed: {len(DOCUMENTS) + 2} of {len(DOCUMENTS) + 2} pages failed (run 1)"
+    )
+    assert query(db, "SELECT status FROM crawl_runs") == [("failed",)]
+
+
+def test_since_skips_stored_documents_uploaded_before(mirror, tmp_path):
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    assert crawl(mirror, db, spider="catalog").returncode == 0
+    cutoff = sorted(d["uploaded"] for d in DOCUMENTS)[-5]  # the five newest uploads and later
+    mark = len(mirror.log)
+    result = crawl(mirror, db, "-a", f"since={cutoff}", spider="catalog")
+    assert result.returncode == 0, result.stderr[-2000:]
+    fetched = {
+        r.path
+        for r in requests_since(mirror, mark)
+        if r.path.startswith("/document/") and r.status != 301
+    }
+    assert fetched == {doc_path(d) for d in DOCUMENTS if d["uploaded"] >= cutoff}
+
+
+def test_bad_since_is_a_usage_error(tmp_path):
+    result = run_scrapy(
+        "crawl",
+        "catalog",
+        "-a",
+        "since=yesterday",
+        "-s",
+        f"DATABASE_URL=sqlite:///{tmp_path / 'a.db'}",
+    )
+    assert result.returncode == 2
+    assert "-a since= takes a date YYYY-MM-DD, not 'yesterday'" in result.stderr

@@ -23,11 +23,13 @@ from spiders.pages.legacy import (
     parse_legacy_listing,
 )
 from spiders.pages.listing import CollectionPage, ListingPage
+from spiders.pages.release_post import ReleasePost, parse_release_post
 
 __all__ = [
     "CollectionPage",
     "ListingPage",
     "PageKind",
+    "ReleasePost",
     "collection_links",
     "detect_page",
     "parse_current_collection",
@@ -37,6 +39,7 @@ __all__ = [
     "parse_legacy_document",
     "parse_legacy_listing",
     "parse_page",
+    "parse_release_post",
 ]
 
 PARSERS = {

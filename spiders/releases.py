@@ -1,0 +1,114 @@
+"""`scrapy crawl releases [-a url=POST[,POST…]]`: blog posts announcing new translations.
+
+Each post's list of documents (title ending in the document's date, summary) becomes a
+collection `release:{post slug}` in the post's order, and every listed document is followed:
+by its link when the post has one, otherwise by looking its title up in the catalog
+(`/search?search_api_fulltext={title}`) and taking the result with that exact title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from spiders.base import ArchiveSpider
+from spiders.pages import parse_current_listing
+from spiders.pages.common import record_id_from_url
+from spiders.pages.release_post import parse_release_post, title_without_date
+
+DEFAULT_POST = "https://www.wilsoncenter.org/blog-post/new-korean-war-documents-digitalarchiveorg"
+
+
+class ReleasesSpider(ArchiveSpider):
+    name = "releases"
+
+    def __init__(self, url: str | None = None, **kwargs: Any) -> None:
+        super().__init__(url=url, **kwargs)
+        self.posts = [u.strip() for u in (url or DEFAULT_POST).split(",") if u.strip()]
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ReleasesSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.allowed_domains += sorted({urlsplit(u).hostname for u in spider.posts} - {None})
+        return spider
+
+    async def start(self) -> AsyncIterator[Any]:
+        for post in self.posts:
+            yield scrapy.Request(post, callback=self.on_post, errback=self.on_error)
+
+    def on_post(self, response: Response) -> Iterator[Any]:
+        post = parse_release_post(response.text, response.url)
+        if not post.entries:
+            yield self.rejected(response.url, "no list of documents in the post", response.status)
+            return
+        slug = urlsplit(response.url).path.rstrip("/").rsplit("/", 1)[-1]
+        state = {
+            "collection_id": f"release:{slug}",
+            "url": response.url,
+            "site_generation": "release",
+            "title": post.title,
+            "description": post.description,
+            "entries": [],
+            "pending": 0,
+        }
+        for release_entry in post.entries:
+            url = self.site_url(release_entry.url) if release_entry.url else None
+            entry = {
+                "url": url,
+                "record_id": record_id_from_url(url),
+                "position": release_entry.position,
+                "date_text": release_entry.date_text,
+                "title": release_entry.title,
+                "summary": release_entry.summary,
+            }
+            state["entries"].append(entry)
+            if url:
+                if request := self.document_request(
+                    url, collection_id=state["collection_id"], listing_entry=entry
+                ):
+                    yield request
+                continue
+            state["pending"] += 1
+            query = urlencode({"search_api_fulltext": title_without_date(release_entry.title)})
+            yield scrapy.Request(
+                self.site_url(f"/search?{query}"),
+                callback=self.on_search,
+                errback=self.on_search_error,
+                meta={"release": state, "entry": entry},
+            )
+        yield from self._search_done(state, finished=0)
+
+    def on_search(self, response: Response) -> Iterator[Any]:
+        entry, state = response.meta["entry"], response.meta["release"]
+        wanted = title_without_date(entry["title"]).casefold()
+        matches = [e for e in parse_current_listing(response.text, response.url).entries
+                   if (e["title"] or "").casefold() == wanted]  # fmt: skip
+        if matches:
+            entry["url"] = matches[0]["url"]
+            entry["record_id"] = record_id_from_url(entry["url"])
+            request = self.document_request(
+                entry["url"], collection_id=state["collection_id"], listing_entry=entry
+            )
+            if request is not None:
+                yield request
+        else:
+            yield self.rejected(
+                response.url, f"no catalog result titled {entry['title']!r}", response.status
+            )
+        yield from self._search_done(state)
+
+    def on_search_error(self, failure: Failure) -> Iterator[Any]:
+        yield from self.on_error(failure)
+        yield from self._search_done(failure.request.meta["release"])
+
+    def _search_done(self, state: dict[str, Any], finished: int = 1) -> Iterator[Any]:
+        """The post's collection item, once every title lookup has answered."""
+        state["pending"] -= finished
+        if state["pending"] == 0:
+            yield self.collection_item(state)
