@@ -6,8 +6,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -60,10 +63,36 @@ def prepare_database(url: str | None = None) -> Engine:
         engine = make_engine(url)
         if not is_current(engine):
             upgrade(engine)
+            if not is_current(engine):
+                raise DatabaseUnavailable(
+                    f"database {safe_url(url)}: the migrations did not reach head"
+                )
     except (SQLAlchemyError, OSError) as exc:
         reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
         raise DatabaseUnavailable(f"database {safe_url(url)} unusable: {reason}") from None
     return engine
+
+
+@contextlib.contextmanager
+def migrations_folder() -> Iterator[Path]:
+    """The Alembic scripts as a real folder: copied out when the package is zipped (a
+    Scrapyd egg), where Alembic could not list them."""
+    if MIGRATIONS.is_dir():
+        yield MIGRATIONS
+        return
+    with tempfile.TemporaryDirectory(prefix="da-migrations-") as folder:
+        _copy_tree(resources.files("models.migrations"), Path(folder))
+        yield Path(folder)
+
+
+def _copy_tree(source: Any, target: Path) -> None:
+    target.mkdir(exist_ok=True)
+    for entry in source.iterdir():
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                _copy_tree(entry, target / entry.name)
+        elif entry.name.endswith((".py", ".mako")):
+            (target / entry.name).write_bytes(entry.read_bytes())
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -71,11 +100,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
     from alembic.config import Config
 
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with migrations_folder() as folder:
+        config = Config()
+        config.set_main_option("script_location", str(folder))
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
 
 
 def is_current(engine: Engine) -> bool:
@@ -83,12 +113,13 @@ def is_current(engine: Engine) -> bool:
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    script = ScriptDirectory(str(MIGRATIONS))
     if not inspect(engine).has_table("alembic_version"):
         return False
+    with migrations_folder() as folder:
+        heads = ScriptDirectory(str(folder)).get_heads()
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_heads()
-    return set(current) == set(script.get_heads())
+    return bool(heads) and set(current) == set(heads)
 
 
 def upsert(
