@@ -57,5 +57,6 @@ def test_garbage_is_unknown_not_an_exception(html):
 
 
 def test_every_fixture_page_is_classified():
-    for path in SITE.rglob("*.html"):
+    """Every Digital Archive page (the blog post is www.wilsoncenter.org's, read by its own parser)."""
+    for path in (p for p in SITE.rglob("*.html") if "blog-post" not in p.parts):
         assert detect_page(path.read_text(encoding="utf-8")).type != "unknown", path
