@@ -83,3 +83,21 @@ def fixture_html(relative: str) -> str:
 
 def live_url(path: str) -> str:
     return f"https://digitalarchive.wilsoncenter.org{path}"
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def crawled_db(request, tmp_path_factory) -> Iterator[str]:
+    """A database holding the offline crawl (`make crawl`), on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('crawled') / 'archive.db'}"
+        databases = iter([url])
+    else:
+        databases = _postgres_database()
+        url = next(databases)
+    result = run_scrapy("crawl", "collection", "-s", "DA_OFFLINE=1", "-s", f"DATABASE_URL={url}")
+    assert result.returncode == 0, result.stderr[-2000:]
+    yield url
+    for _ in databases:  # drops the PostgreSQL database
+        pass

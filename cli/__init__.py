@@ -1,0 +1,1 @@
+"""`da`, the analysts' command line: search, show, stats, export, db."""

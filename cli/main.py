@@ -1,0 +1,269 @@
+"""`da`: query the harvested Digital Archive from the shell.
+
+    da search QUERY [--from 1953] [--to …] [--person …] [--place …] [--topic …]
+                    [--archive RGASPI] [--fond 558] [--language …] [--collection 169]
+                    [--limit N] [--json]
+    da show RECORD_ID [--json]
+    da stats [--json]
+    da export --format csv|jsonl|ris|bibtex [filters] -o FILE
+    da db upgrade
+
+The database is DATABASE_URL or --db (default sqlite:///data/archive.db). Bad arguments and
+an empty database get one line on stderr and a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from cli.export import FORMATS, export
+from cli.queries import document_details, document_id, stats
+from models.db import DatabaseUnavailable, database_url, make_engine, prepare_database, safe_url
+from models.search import Filters, SearchError, matching_ids, parse_date_bound, search
+
+
+class UserError(Exception):
+    """Something the user can fix: printed as one line, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="da", description="Query the harvested Wilson Center Digital Archive."
+    )
+    parser.add_argument(
+        "--db", help="database URL (default: $DATABASE_URL or sqlite:///data/archive.db)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    search_cmd = commands.add_parser("search", help="full-text search with filters, ranked")
+    search_cmd.add_argument("query", nargs="?", default="", help='words, "a phrase", prefix*')
+    _add_filters(search_cmd)
+    search_cmd.add_argument("--limit", type=_positive, default=20)
+    search_cmd.add_argument("--json", action="store_true", help="JSON for programs")
+
+    show_cmd = commands.add_parser("show", help="every field of one document")
+    show_cmd.add_argument("record_id")
+    show_cmd.add_argument("--json", action="store_true")
+
+    stats_cmd = commands.add_parser(
+        "stats", help="documents by year, archive, language, …; last runs"
+    )
+    stats_cmd.add_argument("--json", action="store_true")
+
+    export_cmd = commands.add_parser("export", help="documents as CSV, JSON Lines, RIS or BibTeX")
+    export_cmd.add_argument("--format", required=True, choices=FORMATS)
+    export_cmd.add_argument("-o", "--output", required=True, help="file to write ('-' for stdout)")
+    _add_filters(export_cmd)
+
+    db_cmd = commands.add_parser("db", help="database maintenance")
+    db_cmd.add_argument("action", choices=["upgrade"], help="upgrade: apply the Alembic migrations")
+    return parser
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--from",
+        dest="date_from",
+        metavar="YEAR|DATE",
+        help="dated from (1953, 1953-07, 1953-07-27)",
+    )
+    parser.add_argument("--to", dest="date_to", metavar="YEAR|DATE", help="dated until")
+    for name in ("person", "place", "topic", "language"):
+        parser.add_argument(f"--{name}", metavar="NAME", help=f"{name} name (or part of it)")
+    parser.add_argument(
+        "--archive", metavar="NAME|ABBR", help="archive of a citation (RGASPI, NARA, …)"
+    )
+    parser.add_argument("--fond", metavar="N", help="fond of a citation")
+    parser.add_argument("--collection", metavar="ID", help="collection id (169, topics:86492, …)")
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return number
+
+
+def filters_from(args: argparse.Namespace) -> Filters:
+    return Filters(
+        date_from=parse_date_bound(args.date_from),
+        date_to=parse_date_bound(args.date_to, end=True),
+        person=args.person, place=args.place, topic=args.topic, archive=args.archive,
+        fond=args.fond, language=args.language, collection=args.collection,
+    )  # fmt: skip
+
+
+def open_database(url: str) -> Engine:
+    """An engine on a database that has been crawled into; UserError otherwise."""
+    engine = make_engine(url)
+    try:
+        if not inspect(engine).has_table("documents"):
+            raise UserError(
+                f"{safe_url(url)} has no archive tables: run `make crawl` (or `da db upgrade`) first"
+            )
+        with engine.connect() as conn:
+            if not conn.execute(text("SELECT 1 FROM documents LIMIT 1")).first():
+                raise UserError(
+                    f"{safe_url(url)} holds no documents yet: run `make crawl` or a `scrapy crawl` first"
+                )
+    except SQLAlchemyError as exc:
+        raise UserError(
+            f"cannot read {safe_url(url)}: {' '.join(str(getattr(exc, 'orig', exc)).split())[:200]}"
+        ) from None
+    return engine
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    url = database_url(args.db)
+    try:
+        if args.command == "db":
+            prepare_database(url).dispose()
+            print(f"{safe_url(url)} is at the newest schema")
+            return 0
+        filters = filters_from(args) if args.command in {"search", "export"} else None
+        engine = open_database(url)
+        try:
+            return COMMANDS[args.command](engine, args, filters)
+        finally:
+            engine.dispose()
+    except (UserError, SearchError) as exc:
+        print(f"da {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except DatabaseUnavailable as exc:
+        print(f"da {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        reason = " ".join(str(getattr(exc, "orig", exc)).split())[:200]
+        print(f"da {args.command}: database error on {safe_url(url)}: {reason}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `da search … | head`
+        return 0
+
+
+def run_search(engine: Engine, args: argparse.Namespace, filters: Filters) -> int:
+    hits = search(engine, args.query, filters, limit=args.limit)
+    if args.json:
+        print(json.dumps([hit.__dict__ for hit in hits], ensure_ascii=False, indent=1))
+        return 0
+    rows = [[h.record_id, h.date_text or "", h.title or "", (h.snippet or "")[:160]] for h in hits]
+    _table(f"{len(hits)} documents", ["record", "date", "title", "snippet"], rows)
+    return 0
+
+
+def run_show(engine: Engine, args: argparse.Namespace, _: Any) -> int:
+    with engine.connect() as conn:
+        doc_id = document_id(conn, args.record_id.strip())
+        if doc_id is None:
+            raise UserError(f"no document with record id {args.record_id!r}")
+        details = document_details(conn, doc_id)
+    if args.json:
+        print(json.dumps(details, ensure_ascii=False, indent=1, default=str))
+        return 0
+    scalars = [
+        [k, _cell(v)]
+        for k, v in details.items()
+        if k not in {"citations", "versions", "collections", "revisions", "text"}
+    ]
+    _table(details["title"] or details["record_id"], ["field", "value"], scalars)
+    citation_rows = [
+        [c["position"], c["kind"], c["repository"] or "", c["archive_name"] or "",
+         ", ".join(f"{u} {c[u]}" for u in ("fond", "opis", "delo", "papka", "listy") if c[u]) or c["reference"] or c["publication"] or "",
+         "; ".join(f"{k.removesuffix('_by')} by {', '.join(c[k])}" for k in ("translated_by", "contributed_by", "obtained_by", "transcribed_by", "edited_by") if c[k])]
+        for c in details["citations"]
+    ]  # fmt: skip
+    _table(
+        "Citations", ["#", "kind", "repository", "archive", "location", "credits"], citation_rows
+    )
+    _table("Versions", ["type", "language", "url / characters"],
+           [[v["type"], v["language"] or "", v["url"] or v["html_characters"]] for v in details["versions"]])  # fmt: skip
+    _table("Collections", ["collection", "title", "position"],
+           [[c["collection_id"], c["title"] or "", c["position"]] for c in details["collections"]])  # fmt: skip
+    if details["revisions"]:
+        _table(
+            "Revisions",
+            ["when", "changed"],
+            [[r["changed_at"], ", ".join(r["changed_fields"])] for r in details["revisions"]],
+        )
+    return 0
+
+
+def run_stats(engine: Engine, args: argparse.Namespace, _: Any) -> int:
+    with engine.connect() as conn:
+        numbers = stats(conn)
+    if args.json:
+        print(json.dumps(numbers, ensure_ascii=False, indent=1, default=str))
+        return 0
+    print(f"{numbers['documents']} documents ({numbers['withdrawn']} withdrawn)")
+    for key, title in (("by_year", "By year"), ("by_archive", "By archive"), ("by_language", "By language"),
+                       ("by_collection", "By collection"), ("by_date_precision", "By date precision")):  # fmt: skip
+        _table(
+            title,
+            ["", "documents"],
+            [[r["value"] or "(none)", r["documents"]] for r in numbers[key]],
+        )
+    runs = numbers["last_runs"]
+    _table("Last crawl runs", ["run", "spider", "status", "started", "new", "updated", "unchanged", "failed"],
+           [[r["id"], r["spider"], r["status"], r["started_at"], r["documents_new"], r["documents_updated"],
+             r["documents_unchanged"], r["failed"]] for r in runs])  # fmt: skip
+    return 0
+
+
+def run_export(engine: Engine, args: argparse.Namespace, filters: Filters) -> int:
+    with engine.connect() as conn:
+        ids = matching_ids(conn, filters)
+        if not ids:
+            raise UserError("no document matches the filters: nothing written")
+        if args.output == "-":
+            count = export(conn, ids, args.format, sys.stdout)
+        else:
+            try:
+                with open(args.output, "w", encoding="utf-8", newline="") as out:
+                    count = export(conn, ids, args.format, out)
+            except OSError as exc:
+                raise UserError(f"cannot write {args.output}: {exc.strerror}") from None
+    if args.output != "-":
+        print(f"{count} documents written to {args.output} ({args.format})", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"search": run_search, "show": run_show, "stats": run_stats, "export": run_export}
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    return "" if value is None else str(value)
+
+
+def _table(title: str, headers: list[str], rows: list[list[Any]]) -> None:
+    """A rich table on a terminal; plain tab-separated lines otherwise (pipes, files)."""
+    if not sys.stdout.isatty():
+        print(f"# {title}")
+        for row in rows:
+            print("\t".join(_cell(c) for c in row))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(c) for c in row))
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""What `da show` and `da stats` read from the database, as plain dicts (one place for both
+the terminal tables and `--json`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+DOCUMENT_FIELDS = (
+    "record_id", "title", "date_text", "date_start", "date_end", "date_precision", "date_circa",
+    "document_type", "number", "sender", "recipients", "summary", "listing_summary", "source",
+    "authors", "people", "places", "topics", "subjects", "original_archives", "languages",
+    "donors", "classification", "rights", "uploaded_date", "site_generation", "url",
+    "canonical_url", "download_url", "node_id", "withdrawn_at", "captured_at", "first_seen_at",
+    "updated_at", "text",
+)  # fmt: skip
+CITATION_FIELDS = (
+    "position", "kind", "repository", "archive_name", "archive_abbreviation", "fond", "opis",
+    "delo", "papka", "listy", "reference", "publication", "translated_by", "contributed_by",
+    "obtained_by", "transcribed_by", "edited_by", "parsed", "raw",
+)  # fmt: skip
+
+
+def document_id(conn: Connection, record_id: str) -> int | None:
+    return conn.execute(
+        text("SELECT id FROM documents WHERE record_id = :r"), {"r": record_id}
+    ).scalar()
+
+
+def document_details(conn: Connection, doc_id: int) -> dict[str, Any]:
+    """Every field of a document, its citations as parsed, versions, collections, revisions."""
+    row = conn.execute(
+        text(f"SELECT {', '.join(DOCUMENT_FIELDS)} FROM documents WHERE id = :id"), {"id": doc_id}
+    )
+    details = {k: _plain(v, k) for k, v in row.mappings().one().items()}
+    details["citations"] = [
+        {k: _plain(v, k) for k, v in r.items()}
+        for r in conn.execute(
+            text("""SELECT c.position, c.kind, c.repository, a.name AS archive_name,
+                     a.abbreviation AS archive_abbreviation, c.fond, c.opis, c.delo, c.papka, c.listy,
+                     c.reference, c.publication, c.translated_by, c.contributed_by, c.obtained_by,
+                     c.transcribed_by, c.edited_by, c.parsed, c.raw
+                     FROM citations c LEFT JOIN archives a ON a.id = c.archive_id
+                     WHERE c.document_id = :id ORDER BY c.position"""),
+            {"id": doc_id},
+        ).mappings()
+    ]
+    details["versions"] = [
+        dict(r) for r in conn.execute(
+            text("""SELECT type, language, url, length(html) AS html_characters FROM document_versions
+                    WHERE document_id = :id ORDER BY position"""), {"id": doc_id}).mappings()
+    ]  # fmt: skip
+    details["collections"] = [
+        {k: _plain(v, k) for k, v in r.items()}
+        for r in conn.execute(
+            text("""SELECT c.collection_id, c.title, dc.position FROM document_collections dc
+                    JOIN collections c ON c.id = dc.collection_id WHERE dc.document_id = :id
+                    ORDER BY c.collection_id"""), {"id": doc_id}).mappings()
+    ]  # fmt: skip
+    details["revisions"] = [
+        {k: _plain(v, k) for k, v in r.items()}
+        for r in conn.execute(
+            text("""SELECT changed_at, changed_fields, old_values FROM document_revisions
+                    WHERE document_id = :id ORDER BY changed_at"""), {"id": doc_id}).mappings()
+    ]  # fmt: skip
+    return details
+
+
+def stats(conn: Connection, runs: int = 5) -> dict[str, Any]:
+    """Documents by year, archive, language, collection and date precision; the last runs."""
+    year = (
+        "strftime('%Y', date_start)"
+        if conn.dialect.name == "sqlite"
+        else "to_char(date_start, 'YYYY')"
+    )
+
+    def counts(sql: str) -> list[dict[str, Any]]:
+        return [{"value": _plain(v), "documents": n} for v, n in conn.execute(text(sql))]
+
+    return {
+        "documents": conn.execute(text("SELECT count(*) FROM documents")).scalar_one(),
+        "withdrawn": conn.execute(text("SELECT count(*) FROM documents WHERE withdrawn_at IS NOT NULL")).scalar_one(),
+        "by_year": counts(f"SELECT {year} AS y, count(*) FROM documents GROUP BY y ORDER BY y"),
+        "by_archive": counts("""SELECT coalesce(a.abbreviation, a.name) AS archive, count(DISTINCT c.document_id) AS n
+                                FROM citations c JOIN archives a ON a.id = c.archive_id
+                                GROUP BY archive ORDER BY n DESC, archive"""),
+        "by_language": counts("""SELECT l.name, count(*) AS n FROM document_languages dl
+                                 JOIN languages l ON l.id = dl.entity_id GROUP BY l.name ORDER BY n DESC, l.name"""),
+        "by_collection": counts("""SELECT c.collection_id, count(dc.document_id) AS n FROM collections c
+                                   LEFT JOIN document_collections dc ON dc.collection_id = c.id
+                                   GROUP BY c.collection_id ORDER BY n DESC, c.collection_id"""),
+        "by_date_precision": counts("""SELECT coalesce(date_precision, 'undated') AS p, count(*) AS n
+                                       FROM documents GROUP BY p ORDER BY n DESC, p"""),
+        "last_runs": [
+            {k: _plain(v, k) for k, v in r.items()}
+            for r in conn.execute(
+                text("""SELECT id, spider, status, started_at, finished_at, documents_new,
+                        documents_updated, documents_unchanged, rejected, failed, requests
+                        FROM crawl_runs ORDER BY id DESC LIMIT :n"""), {"n": runs}).mappings()
+        ],
+    }  # fmt: skip
+
+
+JSON_COLUMNS = frozenset(
+    "recipients authors people places topics subjects original_archives languages donors "
+    "translated_by contributed_by obtained_by transcribed_by edited_by changed_fields old_values".split()
+)
+
+
+BOOLEAN_COLUMNS = frozenset({"date_circa", "parsed"})
+
+
+def _plain(value: Any, column: str = "") -> Any:
+    """JSON-friendly: dates as ISO strings; JSON columns (text on SQLite) as lists and dicts."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if column in JSON_COLUMNS and isinstance(value, str):
+        return json.loads(value)
+    if column in BOOLEAN_COLUMNS and value is not None:
+        return bool(value)  # SQLite hands booleans back as 0 and 1
+    return value
