@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from conftest import PROJECT
@@ -74,3 +77,24 @@ def test_datasette_metadata_names_real_tables_and_columns(crawled_db):
             ).all()
     finally:
         engine.dispose()
+
+
+def test_datasette_serves_search_and_canned_queries(crawled_db):
+    """The real Datasette over the crawled file, with our metadata (no server: --get)."""
+    datasette = Path(sys.executable).parent / "datasette"
+    if not crawled_db.startswith("sqlite") or not datasette.exists():
+        pytest.skip("Datasette over the SQLite file (install the [analyst] extra)")
+    path = Path(crawled_db.removeprefix("sqlite:///"))
+    copy = path.with_name("archive.db")  # Datasette names the database after the file
+    metadata = PROJECT / "datasette" / "metadata.json"
+
+    def get(url: str) -> list[dict]:
+        result = subprocess.run([str(datasette), str(copy), "--metadata", str(metadata), "--get", url],
+                                capture_output=True, text=True, check=True)  # fmt: skip
+        return json.loads(result.stdout)
+
+    assert copy == path
+    found = get("/archive/documents.json?_search=Filippov&_shape=array&_col=record_id")
+    assert {"record_id": "113071"} in [{"record_id": r["record_id"]} for r in found]
+    listing = get("/archive/collection.json?collection_id=169&_shape=array")
+    assert listing[0]["record_id"] == "113071"
