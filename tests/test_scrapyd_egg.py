@@ -3,6 +3,7 @@ can migrate a database from inside the zip (where Alembic cannot list a folder).
 
 from __future__ import annotations
 
+import configparser
 import shutil
 import subprocess
 import sys
