@@ -35,12 +35,9 @@ def egg(tmp_path_factory) -> Path:
 
 def test_egg_names_the_settings_for_scrapyd(egg):
     with zipfile.ZipFile(egg) as archive:
-        assert archive.read("EGG-INFO/entry_points.txt").decode().split() == [
-            "[scrapy]",
-            "settings",
-            "=",
-            "settings",
-        ]
+        entry_points = configparser.ConfigParser()
+        entry_points.read_string(archive.read("EGG-INFO/entry_points.txt").decode())
+        assert entry_points["scrapy"]["settings"] == "settings"
         names = archive.namelist()
     assert {"settings.py", "spiders/collection.py", "models/migrations/env.py"} <= set(names)
     assert any(n.startswith("models/migrations/versions/0001_") for n in names)
