@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, or_, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, or_, select, update
 
 from models.db import upsert
 from models.tables import (
@@ -163,252 +163,313 @@ class ArchiveStore:
     # -- documents ----------------------------------------------------------------------
 
     def save_documents(self, items: Iterable[dict[str, Any]], run_id: int | None) -> SaveResult:
-        """Store a batch in one transaction; an item that fails is rolled back alone."""
+        """Store a batch in one transaction, a few set-based statements per table. If the batch
+        fails, each item is tried alone, so that one bad item is recorded and the rest stored."""
+        batch = _last_per_key(items)
         result = SaveResult()
-        with self.engine.begin() as conn:
-            for item in _last_per_key(items):
-                savepoint = conn.begin_nested()
-                try:
-                    outcome = self._save_document(conn, item, run_id)
-                except Exception as exc:  # recorded with its reason by the caller
-                    savepoint.rollback()
-                    result.failures.append((item, f"database error: {_one_line(exc)}"))
-                    continue
-                savepoint.commit()
-                result.counts[outcome] += 1
+        try:
+            with self.engine.begin() as conn:
+                result.counts.update(self._save_batch(conn, batch, run_id))
+            return result
+        except Exception as exc:  # find the culprit: item by item
+            if len(batch) == 1:
+                result.failures.append((batch[0], f"database error: {_one_line(exc)}"))
+                return result
+        for item in batch:
+            try:
+                with self.engine.begin() as conn:
+                    result.counts.update(self._save_batch(conn, [item], run_id))
+            except Exception as exc:  # recorded with its reason by the caller
+                result.failures.append((item, f"database error: {_one_line(exc)}"))
         return result
 
-    def _save_document(self, conn: Connection, item: dict[str, Any], run_id: int | None) -> str:
-        row = document_row(item)
-        key = (
-            documents.c.record_id == row["record_id"]
-            if row["record_id"]
-            else documents.c.canonical_url == row["canonical_url"]
-        )
-        existing = conn.execute(select(documents).where(key)).mappings().first()
-        if existing is not None and _older_capture(row, existing):
-            # A Wayback capture never overwrites the live page or a later capture; its URLs
-            # still lead to the document (so recovered collection listings link to it).
-            aliases = [{"url": url, "document_id": existing["id"]} for url in _aliases(item)]
-            upsert(conn, document_urls, aliases, ["url"])
-            _record_fetch(conn, item.get("http"), run_id, changed=False)
-            return "unchanged"
-        if existing is not None and existing["content_hash"] == row["content_hash"]:
-            if existing["withdrawn_at"] is not None:  # back on the site
-                conn.execute(
-                    update(documents)
-                    .where(documents.c.id == existing["id"])
-                    .values(withdrawn_at=None)
-                )
-            _record_fetch(conn, item.get("http"), run_id, changed=False)
-            return "unchanged"
+    def _save_batch(
+        self, conn: Connection, items: list[dict[str, Any]], run_id: int | None
+    ) -> Counter:
+        rows = [document_row(item) for item in items]
+        existing = self._existing(conn, rows)
+        counts: Counter = Counter()
+        changed: list[tuple[dict, dict, Any]] = []  # (item, row, existing row or None)
+        alias_only: list[tuple[dict, int]] = []
+        back: list[int] = []
+        for item, row in zip(items, rows, strict=True):
+            old = existing.get(_key(row))
+            if old is not None and (
+                _older_capture(row, old) or old["content_hash"] == row["content_hash"]
+            ):
+                counts["unchanged"] += 1
+                alias_only.append((item, old["id"]))
+                if old["withdrawn_at"] is not None and not _older_capture(row, old):
+                    back.append(old["id"])  # on the site again
+                continue
+            counts["updated" if old is not None else "new"] += 1
+            changed.append((item, row, old))
         now = utcnow()
-        if existing is None:
-            conflict = ["record_id"] if row["record_id"] else ["canonical_url"]
-            upsert(
-                conn,
-                documents,
-                [{**row, "first_seen_at": now, "updated_at": now}],
-                conflict,
-                update=[*row],
-            )
-            document_id = conn.execute(select(documents.c.id).where(key)).scalar_one()
-            outcome = "new"
-        else:
-            document_id = existing["id"]
-            self._keep_revision(conn, existing, row, item, run_id)
+        if back:
             conn.execute(
-                update(documents).where(documents.c.id == document_id).values(**row, updated_at=now)
+                update(documents).where(documents.c.id.in_(back)).values(withdrawn_at=None)
             )
-            outcome = "updated"
-        self._replace_children(conn, document_id, item)
-        aliases = [{"url": url, "document_id": document_id} for url in _aliases(item)]
-        upsert(conn, document_urls, aliases, ["url"], update=["document_id"])
-        _record_fetch(conn, item.get("http"), run_id, changed=True)
-        return outcome
-
-    def _keep_revision(
-        self,
-        conn: Connection,
-        existing: Any,
-        row: dict[str, Any],
-        item: dict[str, Any],
-        run_id: int | None,
-    ) -> None:
-        old = {name: existing[name] for name in (*SCALAR_FIELDS, *LIST_FIELDS)}
-        old["versions"] = [
-            dict(version)
-            for version in conn.execute(
-                select(
-                    document_versions.c.type,
-                    document_versions.c.language,
-                    document_versions.c.url,
-                    document_versions.c.html,
-                )
-                .where(document_versions.c.document_id == existing["id"])
-                .order_by(document_versions.c.position)
-            ).mappings()
+        updated = [(item, row, old) for item, row, old in changed if old is not None]
+        if updated:
+            self._keep_revisions(conn, updated, run_id)
+            conn.execute(
+                update(documents).where(documents.c.id == bindparam("_id")),
+                [
+                    {**row, "updated_at": now, "withdrawn_at": None, "_id": old["id"]}
+                    for _, row, old in updated
+                ],
+            )
+        new = [(item, row) for item, row, old in changed if old is None]
+        if new:
+            conn.execute(
+                documents.insert(),
+                [{**row, "first_seen_at": now, "updated_at": now} for _, row in new],
+            )
+            ids = self._existing(conn, [row for _, row in new])
+            changed = [(item, row, old or ids[_key(row)]) for item, row, old in changed]
+        document_ids = [(item, old["id"]) for item, _, old in changed]
+        if document_ids:
+            self._replace_children(conn, document_ids)
+        aliases = [
+            {"url": url, "document_id": doc_id}
+            for item, doc_id in document_ids
+            for url in _aliases(item)
         ]
-        new = {**row, "versions": item.get("versions") or []}
-        changed = [n for n in old if _comparable(old[n]) != _comparable(new[n])]
-        if not changed:  # only what is derived from the same content changed
-            changed = ["normalization"]
-        conn.execute(
-            DocumentRevision.__table__.insert().values(
-                document_id=existing["id"],
-                crawl_run_id=run_id,
-                changed_fields=changed,
-                old_values=json.loads(json.dumps({n: old[n] for n in changed}, default=str)),
-            )
+        upsert(
+            conn,
+            document_urls,
+            list({a["url"]: a for a in aliases}.values()),
+            ["url"],
+            update=["document_id"],
         )
+        kept = [
+            {"url": url, "document_id": doc_id}
+            for item, doc_id in alias_only
+            for url in _aliases(item)
+        ]
+        upsert(conn, document_urls, list({a["url"]: a for a in kept}.values()), ["url"])
+        changed_urls = {id(item) for item, _ in document_ids}
+        _record_fetches(
+            conn, [(item.get("http"), id(item) in changed_urls) for item in items], run_id
+        )
+        return counts
 
-    def _replace_children(self, conn: Connection, document_id: int, item: dict[str, Any]) -> None:
-        conn.execute(
-            delete(document_versions).where(document_versions.c.document_id == document_id)
+    def _existing(self, conn: Connection, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        """{key: stored row} for the rows' documents, by record id or canonical URL."""
+        record_ids = [r["record_id"] for r in rows if r["record_id"]]
+        urls = [r["canonical_url"] for r in rows if not r["record_id"]]
+        found: dict[str, Any] = {}
+        if record_ids:
+            for row in conn.execute(
+                select(documents).where(documents.c.record_id.in_(record_ids))
+            ).mappings():
+                found["record:" + row["record_id"]] = row
+        if urls:
+            for row in conn.execute(
+                select(documents).where(documents.c.canonical_url.in_(urls))
+            ).mappings():
+                found["url:" + row["canonical_url"]] = row
+        return found
+
+    def _keep_revisions(
+        self, conn: Connection, updated: list[tuple[dict, dict, Any]], run_id: int | None
+    ) -> None:
+        ids = [old["id"] for _, _, old in updated]
+        versions: dict[int, list[dict]] = {i: [] for i in ids}
+        query = (
+            select(
+                document_versions.c.document_id,
+                document_versions.c.type,
+                document_versions.c.language,
+                document_versions.c.url,
+                document_versions.c.html,
+            )
+            .where(document_versions.c.document_id.in_(ids))
+            .order_by(document_versions.c.document_id, document_versions.c.position)
         )
+        for version in conn.execute(query).mappings():
+            versions[version["document_id"]].append(
+                {k: v for k, v in version.items() if k != "document_id"}
+            )
+        revisions = []
+        for item, row, existing in updated:
+            old = {name: existing[name] for name in (*SCALAR_FIELDS, *LIST_FIELDS)}
+            old["versions"] = versions[existing["id"]]
+            new = {**row, "versions": item.get("versions") or []}
+            changed = [n for n in old if _comparable(old[n]) != _comparable(new[n])] or [
+                "normalization"
+            ]
+            revisions.append(
+                {
+                    "document_id": existing["id"],
+                    "crawl_run_id": run_id,
+                    "changed_fields": changed,
+                    "old_values": json.loads(
+                        json.dumps({n: old[n] for n in changed if n in old}, default=str)
+                    ),
+                }
+            )
+        conn.execute(DocumentRevision.__table__.insert(), revisions)
+
+    def _replace_children(self, conn: Connection, document_ids: list[tuple[dict, int]]) -> None:
+        """Versions, names, citations and aliases of changed documents, replaced as a whole."""
+        ids = [doc_id for _, doc_id in document_ids]
+        for table in (
+            document_versions,
+            citations,
+            *{link for _, link, _ in ENTITY_LINKS.values()},
+        ):
+            conn.execute(delete(table).where(table.c.document_id.in_(ids)))
         versions = [
             {
-                "document_id": document_id,
+                "document_id": doc_id,
                 "position": position,
-                "type": version.get("type"),
-                "language": version.get("language"),
-                "url": version.get("url"),
-                "html": version.get("html"),
+                "type": v.get("type"),
+                "language": v.get("language"),
+                "url": v.get("url"),
+                "html": v.get("html"),
             }
-            for position, version in enumerate(item.get("versions") or [])
+            for item, doc_id in document_ids
+            for position, v in enumerate(item.get("versions") or [])
         ]
         if versions:
             conn.execute(document_versions.insert(), versions)
-        cleared = set()
-        person_ids: dict[str, int] = {}
-        for field_name, (entity, link, role) in ENTITY_LINKS.items():
-            if link.name not in cleared:
-                conn.execute(delete(link).where(link.c.document_id == document_id))
-                cleared.add(link.name)
-            names = list(dict.fromkeys(item.get(field_name) or []))
-            if not names:
-                continue
-            keys, ids = self._entities(conn, entity, names, item)
-            if entity is Person:
-                person_ids.update({name: ids[keys[name]] for name in names})
-            links = [
-                {"document_id": document_id, "entity_id": ids[keys[name]], "position": position}
-                | ({"role": role} if role else {})
-                for position, name in enumerate(names)
-            ]
-            upsert(conn, link, links, [c.name for c in link.primary_key.columns])
-        self._replace_citations(conn, document_id, item.get("citations") or [])
-        self._add_aliases(conn, item, person_ids)
+        person_ids = self._link_entities(conn, document_ids)
+        self._insert_citations(conn, document_ids)
+        self._add_aliases(conn, document_ids, person_ids)
 
-    def _entities(
-        self, conn: Connection, entity: type, names: list[str], item: dict[str, Any]
-    ) -> tuple[dict[str, str], dict[str, int]]:
-        """Upsert the entity rows for names: ({shown name: row name}, {row name: id}).
-
-        Archives are stored under their canonical name when the archive table knows them;
-        people with the display and sort forms of their names.
-        """
-        table = entity.__table__
-        keys = {name: name for name in names}
-        extra: dict[str, dict[str, Any]] = {}
-        if entity is Archive:
-            for name in names:
-                record = archive_for(name)
-                if record is not None:
-                    keys[name] = record.name
-                    extra[record.name] = {
-                        "abbreviation": record.abbreviation,
-                        "country": record.country,
-                    }
-        elif entity is Person:
+    def _link_entities(
+        self, conn: Connection, document_ids: list[tuple[dict, int]]
+    ) -> dict[int, dict[str, int]]:
+        """Upsert the names of every entity kind once for the batch, then link them.
+        Returns {document_id: {person name: person id}} for the aliases."""
+        person_ids: dict[int, dict[str, int]] = {}
+        by_entity: dict[type, dict[str, dict[str, Any]]] = {}
+        keys: dict[tuple[type, str], str] = {}
+        for item, _ in document_ids:
             forms = {p["name"]: p for p in item.get("persons") or []}
-            for name in names:
-                if name in forms:
-                    extra[name] = {k: forms[name][k] for k in ("display_name", "sort_name")}
-        rows = [{"name": key} | extra.get(key, {}) for key in dict.fromkeys(keys.values())]
-        if extra:
-            columns = sorted({c for row in rows for c in row if c != "name"})
-            rows = [{c: row.get(c) for c in ("name", *columns)} for row in rows]
-            upsert(conn, table, rows, ["name"], update=columns)
-        else:
-            upsert(conn, table, rows, ["name"])
-        wanted = list(dict.fromkeys(keys.values()))
-        ids = dict(
-            conn.execute(select(table.c.name, table.c.id).where(table.c.name.in_(wanted))).all()
-        )
-        return keys, ids
+            for field_name, (entity, _, _) in ENTITY_LINKS.items():
+                for name in item.get(field_name) or []:
+                    row = {"name": name}
+                    if entity is Archive and (record := archive_for(name)) is not None:
+                        row = {
+                            "name": record.name,
+                            "abbreviation": record.abbreviation,
+                            "country": record.country,
+                        }
+                    elif entity is Person and name in forms:
+                        row |= {k: forms[name][k] for k in ("display_name", "sort_name")}
+                    keys[(entity, name)] = row["name"]
+                    by_entity.setdefault(entity, {})[row["name"]] = row
+        ids: dict[type, dict[str, int]] = {}
+        for entity, rows in by_entity.items():
+            table = entity.__table__
+            columns = [
+                c for c in ("abbreviation", "country", "display_name", "sort_name") if c in table.c
+            ]
+            values = [{"name": r["name"], **{c: r.get(c) for c in columns}} for r in rows.values()]
+            upsert(conn, table, values, ["name"], update=columns or None)
+            names = list(rows)
+            ids[entity] = {}
+            for start in range(0, len(names), 500):
+                chunk = names[start : start + 500]
+                ids[entity].update(
+                    conn.execute(
+                        select(table.c.name, table.c.id).where(table.c.name.in_(chunk))
+                    ).all()
+                )
+        links: dict[Any, list[dict[str, Any]]] = {}
+        for item, doc_id in document_ids:
+            for field_name, (entity, link, role) in ENTITY_LINKS.items():
+                for position, name in enumerate(dict.fromkeys(item.get(field_name) or [])):
+                    entity_id = ids[entity][keys[(entity, name)]]
+                    links.setdefault(link, {})[(doc_id, entity_id, role)] = {
+                        "document_id": doc_id,
+                        "entity_id": entity_id,
+                        "position": position,
+                    } | ({"role": role} if role else {})
+                    if entity is Person:
+                        person_ids.setdefault(doc_id, {})[name] = entity_id
+        for link, rows in links.items():
+            conn.execute(link.insert(), list(rows.values()))
+        return person_ids
 
-    def _replace_citations(
-        self, conn: Connection, document_id: int, parsed: list[dict[str, Any]]
-    ) -> None:
-        conn.execute(delete(citations).where(citations.c.document_id == document_id))
+    def _insert_citations(self, conn: Connection, document_ids: list[tuple[dict, int]]) -> None:
+        parsed = [
+            (doc_id, position, c)
+            for item, doc_id in document_ids
+            for position, c in enumerate(item.get("citations") or [])
+        ]
         if not parsed:
             return
-        named = [c["repository_name"] for c in parsed if c.get("repository_name")]
+        archive_rows = {
+            c["repository_name"]: {
+                "name": c["repository_name"],
+                "abbreviation": c.get("abbreviation"),
+                "country": c.get("country"),
+            }
+            for _, _, c in parsed
+            if c.get("repository_name")
+        }
         archive_ids: dict[str, int] = {}
-        if named:
-            rows = [
-                {
-                    "name": c["repository_name"],
-                    "abbreviation": c.get("abbreviation"),
-                    "country": c.get("country"),
-                }
-                for c in parsed
-                if c.get("repository_name")
-            ]
+        if archive_rows:
             upsert(
                 conn,
                 archives,
-                list({r["name"]: r for r in rows}.values()),
+                list(archive_rows.values()),
                 ["name"],
                 update=["abbreviation", "country"],
             )
             archive_ids = dict(
                 conn.execute(
-                    select(archives.c.name, archives.c.id).where(archives.c.name.in_(named))
+                    select(archives.c.name, archives.c.id).where(
+                        archives.c.name.in_(list(archive_rows))
+                    )
                 ).all()
             )
         conn.execute(
             citations.insert(),
             [
                 {
-                    "document_id": document_id,
+                    "document_id": doc_id,
                     "position": position,
-                    "archive_id": archive_ids.get(citation.get("repository_name") or ""),
+                    "archive_id": archive_ids.get(c.get("repository_name") or ""),
                 }
-                | {name: citation.get(name) for name in CITATION_COLUMNS}
-                | {
-                    name: citation.get(name) or []
-                    for name in CITATION_COLUMNS
-                    if name.endswith("_by")
-                }
-                for position, citation in enumerate(parsed)
+                | {name: c.get(name) for name in CITATION_COLUMNS}
+                | {name: c.get(name) or [] for name in CITATION_COLUMNS if name.endswith("_by")}
+                for doc_id, position, c in parsed
             ],
         )
 
     def _add_aliases(
-        self, conn: Connection, item: dict[str, Any], person_ids: dict[str, int]
+        self,
+        conn: Connection,
+        document_ids: list[tuple[dict, int]],
+        person_ids: dict[int, dict[str, int]],
     ) -> None:
-        """Pseudonyms from the title, linked to the document's person of that name if unique."""
-        rows = []
-        aliases = list(item.get("aliases") or [])
-        for person in item.get("persons") or []:
-            aliases += [{"name": person["name"], "alias": a} for a in person.get("aliases") or []]
-        for alias in aliases:
-            name = alias["name"]
-            candidates = [
-                pid
-                for shown, pid in person_ids.items()
-                if shown == name or shown.split(",")[0].strip() == name.split()[-1]
-            ]
-            rows.append(
-                {
+        """Pseudonyms from titles and other names of people, linked to the document's person
+        of that name when there is exactly one."""
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        for item, doc_id in document_ids:
+            aliases = list(item.get("aliases") or [])
+            for person in item.get("persons") or []:
+                aliases += [
+                    {"name": person["name"], "alias": a} for a in person.get("aliases") or []
+                ]
+            shown = person_ids.get(doc_id, {})
+            for alias in aliases:
+                name = alias["name"]
+                candidates = {
+                    pid
+                    for person, pid in shown.items()
+                    if person == name or person.split(",")[0].strip() == name.split()[-1]
+                }
+                rows[(name, alias["alias"])] = {
                     "name": name,
                     "alias": alias["alias"],
-                    "person_id": candidates[0] if len(set(candidates)) == 1 else None,
+                    "person_id": candidates.pop() if len(candidates) == 1 else None,
                 }
-            )
-        upsert(conn, person_aliases, rows, ["name", "alias"])
+        upsert(conn, person_aliases, list(rows.values()), ["name", "alias"])
 
     # -- collections ----------------------------------------------------------------------
 
@@ -480,8 +541,9 @@ class ArchiveStore:
     def save_fetches(self, records: Iterable[dict[str, Any]], run_id: int | None) -> None:
         """Pages checked without a document to store: 304s and listing pages."""
         with self.engine.begin() as conn:
-            for record in records:
-                _record_fetch(conn, record, run_id, changed=record.get("status") == 200)
+            _record_fetches(
+                conn, [(record, record.get("status") == 200) for record in records], run_id
+            )
 
     def validators(self) -> dict[str, tuple[str | None, str | None, bool]]:
         """{url: (etag, last_modified, has_body)} for conditional requests: listing pages
@@ -607,10 +669,27 @@ def _resolve_collection_links(conn: Connection) -> None:
     )
 
 
-def _record_fetch(
-    conn: Connection, http: dict[str, Any] | None, run_id: int | None, changed: bool
+def _record_fetches(
+    conn: Connection, fetches: list[tuple[dict[str, Any] | None, bool]], run_id: int | None
 ) -> None:
-    """Upsert fetch_state for every URL a response answered (request, redirects, final)."""
+    """fetch_state for a batch of responses: (http info, whether the content changed)."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for http, changed in fetches:
+        for columns, rows in _fetch_rows(http, run_id, changed):
+            groups.setdefault(columns, []).extend(rows)
+    for columns, rows in groups.items():
+        upsert(
+            conn,
+            fetch_state,
+            list({r["url"]: r for r in rows}.values()),
+            ["url"],
+            update=list(columns),
+        )
+
+
+def _fetch_rows(http: dict[str, Any] | None, run_id: int | None, changed: bool):
+    """Rows of fetch_state for every URL a response answered (request, redirects, final),
+    grouped by the columns an existing row takes from them."""
     if not http:
         return
     now = utcnow()
@@ -632,8 +711,10 @@ def _record_fetch(
         update_columns.append("last_changed_at")
     if http.get("status") == 304:  # a 304 keeps the validators and the body we have
         update_columns = ["http_status", "last_checked_at", "crawl_run_id"]
-    rows = [{"url": url, **row} for url in dict.fromkeys(http.get("urls") or [])]
-    upsert(conn, fetch_state, rows, ["url"], update=update_columns)
+    yield (
+        tuple(update_columns),
+        [{"url": url, **row} for url in dict.fromkeys(http.get("urls") or [])],
+    )
 
 
 def _older_capture(row: dict[str, Any], existing: Any) -> bool:
@@ -641,6 +722,12 @@ def _older_capture(row: dict[str, Any], existing: Any) -> bool:
     if captured is None:
         return False
     return existing["captured_at"] is None or existing["captured_at"] >= captured
+
+
+def _key(row: dict[str, Any]) -> str:
+    return (
+        "record:" + row["record_id"] if row["record_id"] else "url:" + (row["canonical_url"] or "")
+    )
 
 
 def _aliases(item: dict[str, Any]) -> list[str]:

@@ -137,6 +137,9 @@ class ArchiveSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             yield self.rejected(response.url, "not an HTML page", response.status)
             return
+        if "truncated" in response.flags:  # still cut short after the retries: not fetched
+            yield self.rejected(response.url, "truncated page", response.status, outcome="failed")
+            return
         html, page_url = response.text, response.url
         capture = parse_capture_url(response.url)
         if capture is not None:  # read the page as it was served, at its original URL

@@ -123,10 +123,19 @@ def challenge_in(response: Response) -> str | None:
         return None
 
 
+def is_truncated(response: Response) -> bool:
+    """An HTML page cut short (a dropped transfer whose Content-Length still matched):
+    every page of the site ends with </html>."""
+    if response.status != 200 or not isinstance(response, HtmlResponse):
+        return False
+    return b"</html>" not in response.body[-2048:].lower()
+
+
 class PoliteRetryMiddleware(RetryMiddleware):
     """Scrapy's retries, plus: wait as long as Retry-After says on 429 and 503 (the whole
-    crawl pauses, not just the one request), and treat challenge pages as retryable, with
-    exponential backoff. When retries run out the response goes on, to be recorded."""
+    crawl pauses, not just the one request), and treat challenge pages (with exponential
+    backoff) and truncated pages as retryable. When retries run out the response goes on, to
+    be recorded as failed."""
 
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
@@ -138,9 +147,12 @@ class PoliteRetryMiddleware(RetryMiddleware):
         if request.meta.get("dont_retry", False):
             return response
         challenge = challenge_in(response)
-        if challenge is None and response.status not in self.retry_http_codes:
+        truncated = challenge is None and is_truncated(response)
+        if challenge is None and not truncated and response.status not in self.retry_http_codes:
             return response
-        reason = challenge or response_status_message(response.status)
+        reason = challenge or (
+            "truncated page" if truncated else response_status_message(response.status)
+        )
         delay = None
         if response.status in (429, 503):
             delay = retry_after_seconds(response.headers.get("Retry-After"))
@@ -160,7 +172,7 @@ class PoliteRetryMiddleware(RetryMiddleware):
             )
         retry = self._retry(request, reason)
         if retry is None:
-            return response
+            return response.replace(flags=[*response.flags, "truncated"]) if truncated else response
         if challenge:
             self.crawler.stats.inc_value("archive/challenges_retried")
         if delay > 0:

@@ -62,7 +62,7 @@ def parse_page(
         root = load_html(html)
     except (ValueError, etree.ParserError) as exc:
         return PageKind("unknown", reason=f"unparseable page: {exc}"), None
-    kind = detect_page(root, url)
+    kind = detect_page(root, url, raw=None if isinstance(html, etree._Element) else html)
     if kind.is_failure:
         return kind, None
     return kind, PARSERS[(kind.type, kind.generation)](root, url)

@@ -36,9 +36,10 @@ SHORTLINK = css('link[rel="shortlink"]')
 DRUPAL_SETTINGS = css('script[data-drupal-selector="drupal-settings-json"]')
 CURRENT_PATH_NODE = re.compile(r'"currentPath"\s*:\s*"node\\?/(\d+)"')
 
-JUMBO_DATE = css("section.jumbotron-document .content-block h2.date")
-JUMBO_TITLE = css("section.jumbotron-document .content-block h1.title")
-JUMBO_DONATED = css("section.jumbotron-document .content-block p.donated")
+# Each looked up within its section only (see _sections): fewer elements to walk.
+JUMBO_DATE = css(".content-block h2.date")
+JUMBO_TITLE = css(".content-block h1.title")
+JUMBO_DONATED = css(".content-block p.donated")
 TAB_PANES = css("#documentTabs > .tab-pane")
 PDF_PREVIEWS = css("object.pdf-preview")
 SUMMARY = css(".text-block > p")
@@ -51,7 +52,7 @@ AUTHOR_PILLS = etree.XPath(
 PILL_BLOCKS = css(".pill-block")
 BLOCK_TITLE = css("h3.title")
 PILL_NAMES = css("a.pill .name")
-INFO_BLOCKS = css("section.document-information .information-block")
+INFO_BLOCKS = css(".information-block")
 INFO_LABEL = css("h3.sub-title")
 INFO_VALUE = css("div.text")
 PARAGRAPHS = css("p")
@@ -97,36 +98,51 @@ def parse_current_document(
     item = DocumentItem(url=url, site_generation="current", fetched_at=fetched_at)
     item.canonical_url = _link_href(root, CANONICAL, url)
     item.node_id = _node_id(root, url)
-    item.title = text_of(first(JUMBO_TITLE(main)))
-    item.date_text = text_of(first(JUMBO_DATE(main)))
-    item.summary = squash(" ".join(p.text_content() for p in SUMMARY(main)))
-    item.authors = texts([a.find(".//span[@class='name']") for a in AUTHOR_PILLS(main)])
-    for block in PILL_BLOCKS(main):
+    jumbo, body, information = _sections(main)
+    item.title = text_of(first(JUMBO_TITLE(jumbo)))
+    item.date_text = text_of(first(JUMBO_DATE(jumbo)))
+    item.summary = squash(" ".join(p.text_content() for p in SUMMARY(body)))
+    item.authors = texts([a.find(".//span[@class='name']") for a in AUTHOR_PILLS(body)])
+    for block in PILL_BLOCKS(body):
         field = PILL_FIELDS.get((text_of(first(BLOCK_TITLE(block))) or "").lower())
         if field:
             getattr(item, field).extend(
                 name for name in texts(PILL_NAMES(block)) if name not in getattr(item, field)
             )
-    _read_information(main, item)
+    _read_information(information, item)
     if not item.donors:
-        donated = text_of(first(JUMBO_DONATED(main)))
+        donated = text_of(first(JUMBO_DONATED(jumbo)))
         prefix = "This document was made possible with support from"
         if donated and donated.startswith(prefix):
             item.donors = split_names(donated[len(prefix) :])
     citation_url = text_of(first(CITATION_URL(main)))
     item.record_id = item.record_id or record_id_from_url(citation_url)
-    download = first(DOWNLOAD(main))
+    download = first(DOWNLOAD(body))
     item.download_url = absolute(url, download.get("href")) if download is not None else None
     item.related_urls = _unique(
         absolute(url, a.get("href")) for a in RELATED_ROWS(main) if a.get("href")
     )
-    item.versions, item.text = _versions(main, url)
+    item.versions, item.text = _versions(body, url)
     if item.download_url is None:
         item.download_url = next((v["url"] for v in item.versions if v.get("url")), None)
     item.alias_urls = _unique(
         [url, item.canonical_url, _link_href(root, SHORTLINK, url), citation_url]
     )
     return item
+
+
+def _sections(main: etree._Element) -> tuple[etree._Element, etree._Element, etree._Element]:
+    """The jumbotron, the document container and the information section (or `main` itself
+    for any that is missing: the selectors then search the whole page, as before)."""
+    found: dict[str, etree._Element] = {}
+    for section in main.iter("section"):
+        for name in section.get("class", "").split():
+            found.setdefault(name, section)
+    return (
+        found.get("jumbotron-document", main),
+        found.get("document-container", main),
+        found.get("document-information", main),
+    )
 
 
 def _read_information(main: etree._Element, item: DocumentItem) -> None:

@@ -55,13 +55,20 @@ class PageKind:
         return self.type in {"challenge", "error", "unknown"}
 
 
-def detect_page(html: str | bytes | etree._Element, url: str = "") -> PageKind:
-    """Classify a page. Never raises on bad markup: an unparseable page is 'unknown'."""
+def detect_page(
+    html: str | bytes | etree._Element, url: str = "", raw: str | bytes | None = None
+) -> PageKind:
+    """Classify a page. Never raises on bad markup: an unparseable page is 'unknown'.
+
+    `raw`, the page's text when `html` is already parsed, lets most pages skip the
+    challenge checks."""
     try:
         root = load_html(html)
     except (ValueError, etree.ParserError) as exc:
         return PageKind("unknown", reason=f"unparseable page: {exc}")
-    challenge = challenge_reason(root)
+    if raw is None and not isinstance(html, etree._Element):
+        raw = html
+    challenge = challenge_reason(root) if raw is None or might_be_challenge(raw) else None
     if challenge:
         return PageKind("challenge", reason=challenge)
     title = text_of(first(TITLE(root))) or ""
@@ -85,6 +92,23 @@ def detect_page(html: str | bytes | etree._Element, url: str = "") -> PageKind:
     if LEGACY_LISTING(root):
         return PageKind("listing", "legacy")
     return PageKind("unknown", reason="not a Digital Archive page (no known markup)")
+
+
+# Every challenge or block page contains one of these; ordinary pages (even those with
+# Cloudflare's inline /cdn-cgi/challenge-platform script) contain none, so most pages are
+# cleared by one search of their text instead of several walks of their tree.
+CHALLENGE_HINTS = (
+    "just a moment", "attention required", "access denied", "please wait", "checking your browser",
+    "challenge-form", "challenge-stage", "challenge-running", "cf-wrapper", "cf-error-details",
+    "challenge-body-text", "_cf_chl_opt", "cf_chl_prog", "managed_challenge", "have been blocked",
+    "enable javascript and cookies",
+)  # fmt: skip
+
+
+def might_be_challenge(raw: str | bytes) -> bool:
+    """Substring tests on the lowercased text: much cheaper than a regex or a tree walk."""
+    text = raw.lower() if isinstance(raw, str) else raw.decode("utf-8", "replace").lower()
+    return any(hint in text for hint in CHALLENGE_HINTS)
 
 
 def challenge_reason(root: etree._Element) -> str | None:

@@ -1,0 +1,164 @@
+"""`make bench` / `make bench-quick`: run the benchmarks side by side, print a table, write
+bench/results/latest.json. Figures are compared as ratios within the same run."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench import crawl, search
+from bench.postgres import postgres_url
+
+RESULTS = Path(__file__).parent / "results" / "latest.json"
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+    }
+
+
+def run_search(documents: int) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        results["sqlite"] = search.run(f"sqlite:///{folder}/search.db", documents)
+    with postgres_url() as url:
+        if url is None:
+            results["postgresql"] = {"skipped": "PostgreSQL is not installed"}
+        else:
+            from sqlalchemy import create_engine, text
+
+            admin = create_engine(url, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text("DROP DATABASE IF EXISTS da_bench_search"))
+                conn.execute(text("CREATE DATABASE da_bench_search"))
+            try:
+                results["postgresql"] = search.run(
+                    url.rsplit("/", 1)[0] + "/da_bench_search", documents
+                )
+            finally:
+                with admin.connect() as conn:
+                    conn.execute(text("DROP DATABASE IF EXISTS da_bench_search WITH (FORCE)"))
+                admin.dispose()
+    return results
+
+
+def print_search(results: dict[str, Any]) -> None:
+    print("\nSearch: 20 typical queries, 5 runs each (ms)")
+    print(f"{'database':<12}{'documents':>10}{'build s':>9}{'p50':>9}{'p95':>9}{'max':>9}")
+    for name, r in results.items():
+        if "skipped" in r:
+            print(f"{name:<12}{'skipped: ' + r['skipped']:>40}")
+            continue
+        print(
+            f"{name:<12}{r['documents']:>10}{r['build_s']:>9}{r['p50_ms']:>9}{r['p95_ms']:>9}{r['max_ms']:>9}"
+        )
+
+
+SIZES = {  # (crawl documents, baseline sample, fault-run documents, search documents)
+    "quick": (2_000, 300, 1_000, 2_000),
+    "full": (10_000, 1_000, 5_000, 50_000),
+}
+
+
+def run_crawl(documents: int, sample: int, fault_documents: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        cold = crawl.cold(documents, sample, work)
+        results: dict[str, Any] = {
+            "documents": documents,
+            "cold": {
+                "pages_per_s": cold["ours"]["pages_per_s"],
+                "items_per_s": cold["ours"]["items_per_s"],
+                "cpu_ms_per_page": cold["ours"]["cpu_ms_per_page"],
+                "peak_rss_mb": cold["ours"]["peak_rss_mb"],
+                "requests": cold["ours"]["pages"],
+                "bytes": cold["ours"]["bytes"],
+                "baseline_b0_pages_per_s": cold["b0"]["pages_per_s"],
+                "baseline_b1_pages_per_s": cold["b1"]["pages_per_s"],
+                "b0_ratio": round(cold["ours"]["pages_per_s"] / cold["b0"]["pages_per_s"], 2),
+                "b1_ratio": round(cold["ours"]["pages_per_s"] / cold["b1"]["pages_per_s"], 2),
+                "runs": cold,
+            },
+        }
+        results["parse"] = crawl.parse_throughput()
+        results["recrawl"] = crawl.recrawl(documents, work)
+        results["recrawl"]["bytes_ratio"] = results["recrawl"]["no_change"]["bytes_ratio"]
+        results["recrawl"]["rows_written"] = results["recrawl"]["no_change"]["rows_written"]
+        results["faults"] = [crawl.faults(fault_documents, p, work) for p in (0.01, 0.05, 0.10)]
+        results["resume"] = crawl.resume(documents, work)
+    return results
+
+
+def print_crawl(r: dict[str, Any]) -> None:
+    cold = r["cold"]["runs"]
+    print(f"\nCold crawl ({r['documents']} documents; baselines on {cold['b0']['documents']})")
+    print(
+        f"{'crawler':<10}{'pages/s':>9}{'items/s':>9}{'CPU ms/page':>13}{'peak MB':>9}{'requests':>10}{'MB':>8}"
+    )
+    for name, label in (("ours", "ours"), ("b0", "B0"), ("b1", "B1")):
+        c = cold[name]
+        print(f"{label:<10}{c['pages_per_s']:>9}{c['items_per_s']:>9}{c['cpu_ms_per_page']:>13}{c['peak_rss_mb']:>9}"
+              f"{c['pages']:>10}{c['bytes'] / 1e6:>8.1f}")  # fmt: skip
+    print(f"ours / B0 = {r['cold']['b0_ratio']}x, ours / B1 = {r['cold']['b1_ratio']}x (pages/s)")
+    p = r["parse"]
+    print(f"\nParse + normalize: {p['pages_per_cpu_s']} pages per CPU-second; BeautifulSoup(html.parser) "
+          f"{p['bs4_pages_per_cpu_s']}: {p['bs4_ratio']}x")  # fmt: skip
+    print("\nRe-crawl            requests   bytes ratio  rows written   seconds")
+    for key in ("no_change", "one_percent_changed"):
+        x = r["recrawl"][key]
+        print(
+            f"{key:<20}{x['pages']:>8}{x['bytes_ratio']:>14}{x['rows_written']:>14}{x['wall_s']:>10}"
+        )
+    print("\nFaults     stored  recorded  lost  partial  duplicates")
+    for f in r["faults"]:
+        print(
+            f"p={f['p']:<7}{f['stored']:>7}{f['recorded_failed']:>10}{f['lost']:>6}{f['partial']:>9}{f['duplicates']:>12}"
+        )
+    x = r["resume"]
+    print(
+        f"\nkill -9 at ~30%, resume: complete {x['complete']} ({x['stored']} stored), "
+        f"duplicate fetches {x['duplicate_fetches']} ({x['duplicate_fetch_ratio']:.2%})"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes (bench-quick)")
+    parser.add_argument("--only", choices=["crawl", "search"], help="run one part")
+    parser.add_argument(
+        "--documents", type=int, help="crawl size (default 2,000 quick, 10,000 full)"
+    )
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    documents, sample, fault_documents, search_documents = SIZES["quick" if args.quick else "full"]
+    if args.documents:
+        documents, sample, fault_documents = (
+            args.documents,
+            min(sample, args.documents),
+            min(fault_documents, args.documents),
+        )
+        search_documents = min(search_documents, args.documents)
+    results: dict[str, Any] = {"machine": machine(), "quick": args.quick}
+    if args.only in (None, "crawl"):
+        results |= run_crawl(documents, sample, fault_documents)
+        print_crawl(results)
+    if args.only in (None, "search"):
+        results["search"] = run_search(search_documents)
+        print_search(results["search"])
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=1) + "\n")
+    print(f"\nresults written to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
