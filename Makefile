@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTHON ?= python3
 
-.PHONY: crawl test lint format fixtures check-fixtures mirror clean
+.PHONY: crawl test lint format fixtures check-fixtures mirror bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ fixtures: $(STAMP)
 
 check-fixtures: $(STAMP)
 	$(PY) fixtures/build.py --check
+
+## Benchmarks (not part of `make test`): table on stdout, figures in bench/results/latest.json.
+bench: $(STAMP)
+	$(PY) -m bench.run
+
+bench-quick: $(STAMP)
+	$(PY) -m bench.run --quick
 
 ## Serve the offline mirror over HTTP on 127.0.0.1:8000.
 mirror: $(STAMP)

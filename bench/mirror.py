@@ -48,9 +48,8 @@ class Archive:
         self.faulty = {d["slug"]: rng.choice(FAULTS) for d in self.docs if rng.random() < faults}
         self.faulted: set[str] = set()
         changed = random.Random(seed * 1000 + generation)
-        self.mutated = {
-            d["slug"] for d in self.docs if generation > 1 and changed.random() < mutate / 100
-        }
+        k = max(1, round(len(self.docs) * mutate / 100)) if generation > 1 and mutate > 0 else 0
+        self.mutated = set(changed.sample([d["slug"] for d in self.docs], k))
         self.generation = generation
         self.hang_s = hang_s
         self.lock = threading.Lock()
@@ -178,9 +177,14 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients that hang up (timeouts, the dropped-connection fault) are expected here."""
+
+
 def serve(archive: Archive, port: int, latency_ms: float = 0.0) -> ThreadingHTTPServer:
     handler = type("H", (Handler,), {"archive": archive, "latency": latency_ms / 1000})
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = QuietServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     return server
 

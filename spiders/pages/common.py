@@ -25,6 +25,11 @@ def css(selector: str) -> CSSSelector:
     return CSSSelector(selector)
 
 
+def xpath(expression: str) -> etree.XPath:
+    """Compile an XPath expression once, at import time."""
+    return etree.XPath(expression)
+
+
 def load_html(html: str | bytes | etree._Element) -> etree._Element:
     """Parse a page (or pass a parsed one through); tolerant of truncated, malformed markup."""
     if isinstance(html, etree._Element):

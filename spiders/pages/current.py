@@ -27,6 +27,7 @@ from spiders.pages.common import (
     strip_non_text,
     text_of,
     texts,
+    xpath,
 )
 from spiders.pages.listing import CollectionPage, ListingPage, entry
 
@@ -40,25 +41,25 @@ CURRENT_PATH_NODE = re.compile(r'"currentPath"\s*:\s*"node\\?/(\d+)"')
 JUMBO_DATE = css(".content-block h2.date")
 JUMBO_TITLE = css(".content-block h1.title")
 JUMBO_DONATED = css(".content-block p.donated")
-TAB_PANES = css("#documentTabs > .tab-pane")
-PDF_PREVIEWS = css("object.pdf-preview")
-SUMMARY = css(".text-block > p")
-AUTHOR_PILLS = etree.XPath(
-    ".//h2[contains(concat(' ', normalize-space(@class), ' '), ' title ')]"
-    "[starts-with(normalize-space(), 'Author')]"
-    "/following-sibling::ul[contains(concat(' ', normalize-space(@class), ' '), ' pill-list ')]"
-    "//a[contains(concat(' ', normalize-space(@class), ' '), ' pill ')]"
+# XPath with plain contains(@class, …) where a CSS class selector would normalise and
+# concatenate every element's class attribute: the hot selectors of the hottest parser.
+TAB_PANES = xpath(".//*[@id='documentTabs']/*[contains(@class, 'tab-pane')]")
+PDF_PREVIEWS = xpath(".//object[contains(@class, 'pdf-preview')]")
+SUMMARY = xpath(".//div[contains(@class, 'text-block')]/p")
+AUTHOR_PILLS = xpath(
+    ".//h2[contains(@class, 'title')][starts-with(normalize-space(), 'Author')]"
+    "/following-sibling::ul[contains(@class, 'pill-list')]//a[contains(@class, 'pill')]"
 )
-PILL_BLOCKS = css(".pill-block")
-BLOCK_TITLE = css("h3.title")
-PILL_NAMES = css("a.pill .name")
-INFO_BLOCKS = css(".information-block")
-INFO_LABEL = css("h3.sub-title")
-INFO_VALUE = css("div.text")
-PARAGRAPHS = css("p")
-CITATION_URL = css("#citation-url")
-DOWNLOAD = css('a[href$="/download"]')
-RELATED_ROWS = css("[data-history-node-id] a[href^='/document/'], tr[data-history-node-id] a")
+PILL_BLOCKS = xpath(".//div[contains(@class, 'pill-block')]")
+BLOCK_TITLE = xpath(".//h3[contains(@class, 'title')]")
+PILL_NAMES = xpath(".//a[contains(@class, 'pill')]//span[@class = 'name']")
+INFO_BLOCKS = xpath(".//div[contains(@class, 'information-block')]")
+INFO_LABEL = xpath("./h3[contains(@class, 'sub-title')]")
+INFO_VALUE = xpath("./div[contains(concat(' ', @class, ' '), ' text ')]")
+PARAGRAPHS = xpath(".//p")
+CITATION_URL = xpath(".//a[@id = 'citation-url']")
+DOWNLOAD = xpath(".//a[substring(@href, string-length(@href) - 8) = '/download']")
+RELATED_ROWS = xpath(".//*[@data-history-node-id]//a[contains(@href, '/document/')]")
 
 LISTING_LINKS = css('td.document a[href^="/document/"], td.document a[href*="/document/"]')
 COUNT_LINE = re.compile(r"(\d[\d,]*)\s*-\s*(\d[\d,]*)\s+of\s+(\d[\d,]*)")

@@ -1,0 +1,39 @@
+"""The benchmark harness at a tiny scale, so that it cannot rot: every part runs, the JSON has
+the figures `make bench` reports, and the robustness invariants hold."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import PROJECT
+
+
+def test_harness_runs_at_a_tiny_scale(tmp_path):
+    output = tmp_path / "latest.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--documents", "60", "--output", str(output)],
+        cwd=PROJECT, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Cold crawl" in result.stdout and "Search:" in result.stdout
+    figures = json.loads(output.read_text())
+    assert figures["documents"] == 60
+    assert set(figures["cold"]) >= {
+        "pages_per_s",
+        "baseline_b0_pages_per_s",
+        "baseline_b1_pages_per_s",
+        "peak_rss_mb",
+    }
+    assert set(figures["parse"]) >= {"pages_per_cpu_s", "bs4_ratio"}
+    assert figures["cold"]["runs"]["ours"]["documents"] == 60
+    assert figures["recrawl"]["rows_written"] == 0
+    assert figures["recrawl"]["bytes_ratio"] <= 0.05
+    assert 0 < figures["recrawl"]["one_percent_changed"]["rows_written"] <= 3
+    assert [f["p"] for f in figures["faults"]] == [0.01, 0.05, 0.1]
+    for run in figures["faults"]:
+        assert (run["lost"], run["partial"], run["duplicates"]) == (0, 0, 0), run
+    assert figures["resume"]["complete"] is True
+    assert figures["resume"]["duplicate_fetch_ratio"] <= 0.05
+    assert figures["search"]["sqlite"]["queries"] == 20
