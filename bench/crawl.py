@@ -235,3 +235,12 @@ def parse_throughput(pages: int = 500) -> dict[str, Any]:
     bs4_cpu = (time.process_time() - started) * len(html) / len(sample)
     return {"pages": pages, "pages_per_cpu_s": round(pages / ours_cpu, 1),
             "bs4_pages_per_cpu_s": round(pages / bs4_cpu, 1), "bs4_ratio": round(bs4_cpu / ours_cpu, 2)}  # fmt: skip
+
+
+def scale(documents: int, folder: Path) -> dict[str, Any]:
+    """Our cold crawl at a larger size, for the memory trend (peak RSS should not grow)."""
+    database = str(folder / f"scale-{documents}.db")
+    with mirror(documents) as base:
+        run = crawl_run(base, ours(base, database))
+    return {"documents": documents, "peak_rss_mb": run["peak_rss_mb"], "pages_per_s": run["pages_per_s"],
+            "cpu_ms_per_page": run["cpu_ms_per_page"]}  # fmt: skip

@@ -69,7 +69,9 @@ SIZES = {  # (crawl documents, baseline sample, fault-run documents, search docu
 }
 
 
-def run_crawl(documents: int, sample: int, fault_documents: int) -> dict[str, Any]:
+def run_crawl(
+    documents: int, sample: int, fault_documents: int, scale_documents: int = 0
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         cold = crawl.cold(documents, sample, work)
@@ -95,6 +97,11 @@ def run_crawl(documents: int, sample: int, fault_documents: int) -> dict[str, An
         results["recrawl"]["rows_written"] = results["recrawl"]["no_change"]["rows_written"]
         results["faults"] = [crawl.faults(fault_documents, p, work) for p in (0.01, 0.05, 0.10)]
         results["resume"] = crawl.resume(documents, work)
+        if scale_documents:
+            results["scale"] = crawl.scale(scale_documents, work)
+            results["cold"]["peak_rss_growth"] = round(
+                results["scale"]["peak_rss_mb"] / results["cold"]["peak_rss_mb"], 2
+            )
     return results
 
 
@@ -123,6 +130,10 @@ def print_crawl(r: dict[str, Any]) -> None:
         print(
             f"p={f['p']:<7}{f['stored']:>7}{f['recorded_failed']:>10}{f['lost']:>6}{f['partial']:>9}{f['duplicates']:>12}"
         )
+    if "scale" in r:
+        x = r["scale"]
+        print(f"\nMemory: peak RSS {r['cold']['peak_rss_mb']} MB at {r['documents']} documents, {x['peak_rss_mb']} MB at "
+              f"{x['documents']} ({r['cold']['peak_rss_growth']}x); {x['pages_per_s']} pages/s")  # fmt: skip
     x = r["resume"]
     print(
         f"\nkill -9 at ~30%, resume: complete {x['complete']} ({x['stored']} stored), "
@@ -149,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         search_documents = min(search_documents, args.documents)
     results: dict[str, Any] = {"machine": machine(), "quick": args.quick}
     if args.only in (None, "crawl"):
-        results |= run_crawl(documents, sample, fault_documents)
+        scale = 0 if args.quick or args.documents else 50_000
+        results |= run_crawl(documents, sample, fault_documents, scale)
         print_crawl(results)
     if args.only in (None, "search"):
         results["search"] = run_search(search_documents)
