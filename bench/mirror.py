@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import random
-import sys
 import threading
 import time
 from functools import lru_cache
@@ -28,9 +28,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fixtures"))
-import build
 from bench.synthetic import documents
+
+
+def _fixture_templates():
+    """fixtures/build.py, the templates of the test fixtures (a script, not a package)."""
+    spec = importlib.util.spec_from_file_location("fixture_build", FIXTURES / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+build = _fixture_templates()
 
 PAGE_SIZE = 10
 FAULTS = ("503", "429", "drop", "truncate", "hang", "challenge")
