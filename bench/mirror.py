@@ -95,8 +95,11 @@ class Archive:
         ).encode()
 
     def listing_page(self, page: int) -> bytes:
-        docs = [d | {"title": self.title(d)} for d in self.docs]
-        return build.render_current_listing(docs, page, len(docs)).encode()
+        """One catalog page; only its own rows are rendered (the count line needs the total)."""
+        start = page * PAGE_SIZE
+        rows = [d | {"title": self.title(d)} for d in self.docs[start : start + PAGE_SIZE]]
+        padded = [{}] * start + rows  # the template slices the page out of the whole list
+        return build.render_current_listing(padded, page, len(self.docs)).encode()
 
     def manifest(self) -> list[dict]:
         return [{"record_id": d["record_id"], "slug": d["slug"], "title": self.title(d), "source": d["source"],

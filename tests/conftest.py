@@ -77,6 +77,16 @@ def run_scrapy(
     )
 
 
+def query(database_url: str, sql: str) -> list[tuple]:
+    """The rows a SQL query returns, through a short-lived engine."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
 def fixture_html(relative: str) -> str:
     return (SITE / relative).read_text(encoding="utf-8")
 

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DOCUMENTS, SHARED_REAL, build, run_scrapy
+from conftest import DOCUMENTS, SHARED_REAL, build, query, run_scrapy
 from expectations import expected_fields
 from sqlalchemy import create_engine, inspect, text
 
@@ -74,15 +74,6 @@ def crawl_offline(database_url: str, *args: str):
     return result
 
 
-def rows(database_url: str, sql: str) -> list[tuple]:
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql))]
-    finally:
-        engine.dispose()
-
-
 def table_counts(database_url: str) -> dict[str, int]:
     engine = create_engine(database_url)
     try:
@@ -112,14 +103,14 @@ def test_summary_line(offline_db):
 
 def test_collection_is_stored(offline_db):
     url, _ = offline_db
-    assert rows(url, "SELECT collection_id, title FROM collections") == [
+    assert query(url, "SELECT collection_id, title FROM collections") == [
         (build.COLLECTION_ID, build.COLLECTION_TITLE)
     ]
 
 
 def test_documents_linked_in_listing_order(offline_db):
     url, _ = offline_db
-    linked = rows(
+    linked = query(
         url,
         """
         SELECT d.record_id FROM document_collections dc JOIN documents d ON d.id = dc.document_id
@@ -131,7 +122,7 @@ def test_documents_linked_in_listing_order(offline_db):
 
 def test_failed_listing_rows_stay_unlinked_but_listed(offline_db):
     url, _ = offline_db
-    unlinked = rows(url, "SELECT record_id FROM document_collections WHERE document_id IS NULL")
+    unlinked = query(url, "SELECT record_id FROM document_collections WHERE document_id IS NULL")
     assert sorted(r[0] for r in unlinked) == sorted(
         [build.CHALLENGE_RECORD_ID, build.MISSING_RECORD_ID]
     )
@@ -139,20 +130,20 @@ def test_failed_listing_rows_stay_unlinked_but_listed(offline_db):
 
 def test_mao_telegram(offline_db):
     url, _ = offline_db
-    assert rows(
+    assert query(
         url, f"SELECT title, date_text, source FROM documents WHERE record_id = '{MAO}'"
     ) == [(MAO_TITLE, "August 27, 1951", MAO_SOURCE)]
 
 
 def test_challenge_and_404_are_recorded_not_stored(offline_db):
     url, _ = offline_db
-    recorded = rows(url, "SELECT url, outcome, http_status FROM rejected_items ORDER BY url")
+    recorded = query(url, "SELECT url, outcome, http_status FROM rejected_items ORDER BY url")
     live = "https://digitalarchive.wilsoncenter.org/document/"
     assert recorded == [
         (live + build.MISSING_RECORD_ID, "failed", 404),
         (live + build.CHALLENGE_RECORD_ID, "failed", 200),  # still a challenge after retries
     ]
-    assert rows(
+    assert query(
         url,
         f"SELECT count(*) FROM documents WHERE record_id IN "
         f"('{build.CHALLENGE_RECORD_ID}', '{build.MISSING_RECORD_ID}')",
@@ -161,7 +152,7 @@ def test_challenge_and_404_are_recorded_not_stored(offline_db):
 
 def test_rgaspi_fond_558_dated_1951_to_1953_in_one_query(offline_db):
     url, _ = offline_db
-    found = rows(
+    found = query(
         url,
         """
         SELECT DISTINCT d.record_id FROM documents d
@@ -182,20 +173,20 @@ def test_rgaspi_fond_558_dated_1951_to_1953_in_one_query(offline_db):
 def test_no_document_gets_this_years_date(offline_db):
     url, _ = offline_db
     this_year = str(dt.date.today().year)
-    dates = rows(url, "SELECT date_start, date_end FROM documents WHERE date_start IS NOT NULL")
+    dates = query(url, "SELECT date_start, date_end FROM documents WHERE date_start IS NOT NULL")
     assert dates and all(this_year not in f"{start}{end}" for start, end in dates)
 
 
 def test_every_fixture_date_is_normalized(offline_db):
     url, _ = offline_db
-    stored = dict(rows(url, "SELECT record_id, date_precision FROM documents"))
+    stored = dict(query(url, "SELECT record_id, date_precision FROM documents"))
     precision = {10: "day", 7: "month", 4: "year", 0: "undated"}
     assert stored == {d["record_id"]: precision[len(d["date"])] for d in DOCUMENTS}
 
 
 def test_crawl_run_is_recorded(offline_db):
     url, _ = offline_db
-    assert rows(
+    assert query(
         url, "SELECT spider, status, collections, documents_new, rejected, failed FROM crawl_runs"
     ) == [("collection", "finished", 1, len(DOCUMENTS), 0, 2)]
 
@@ -214,8 +205,8 @@ def test_second_crawl_changes_no_row_counts(tmp_path):
 @pytest.mark.postgres
 def test_offline_crawl_into_postgresql(postgres_url):
     crawl_offline(postgres_url)
-    assert rows(postgres_url, "SELECT count(*) FROM documents") == [(len(DOCUMENTS),)]
-    assert rows(postgres_url, "SELECT count(document_id) FROM document_collections") == [
+    assert query(postgres_url, "SELECT count(*) FROM documents") == [(len(DOCUMENTS),)]
+    assert query(postgres_url, "SELECT count(document_id) FROM document_collections") == [
         (len(DOCUMENTS),)
     ]
     second = crawl_offline(postgres_url)
@@ -225,10 +216,10 @@ def test_offline_crawl_into_postgresql(postgres_url):
 def test_current_topic_page_as_a_collection(tmp_path):
     url = f"sqlite:///{tmp_path / 'archive.db'}"
     crawl_offline(url, "-a", f"url=/topics/{build.TOPIC_SLUG}")
-    assert rows(url, "SELECT collection_id, title, site_generation FROM collections") == [
+    assert query(url, "SELECT collection_id, title, site_generation FROM collections") == [
         (f"topics:{build.TOPIC_ID}", build.COLLECTION_TITLE, "current")
     ]
-    linked = rows(
+    linked = query(
         url,
         """
         SELECT d.record_id FROM document_collections dc JOIN documents d ON d.id = dc.document_id

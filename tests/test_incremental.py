@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import DOCUMENTS, PROJECT, SITE, build, run_scrapy
+from conftest import DOCUMENTS, PROJECT, SITE, build, query, run_scrapy
 from sqlalchemy import create_engine, text
 
 from spiders.mirror import FixtureSite, MirrorResponse, serve_in_thread
@@ -43,15 +43,6 @@ def crawl(server, db: str, *args: str, spider: str = "collection"):
         "crawl", spider, *args, "-s", f"DA_BASE_URL={server.base_url}", "-s", f"DATABASE_URL={db}"
     )
     return result
-
-
-def query(db: str, sql: str) -> list[tuple]:
-    engine = create_engine(db)
-    try:
-        with engine.connect() as conn:
-            return [tuple(row) for row in conn.execute(text(sql))]
-    finally:
-        engine.dispose()
 
 
 def requests_since(server, start: int):
