@@ -17,11 +17,9 @@ from scrapy.utils.response import response_status_message
 from models.crawl_state import CrawlState
 from spiders.mirror import FixtureSite
 from spiders.pages.common import load_html
-from spiders.pages.detect import challenge_reason
+from spiders.pages.detect import challenge_reason, might_be_challenge
 
 logger = logging.getLogger(__name__)
-CHALLENGE_MARKS = (b"_cf_chl_opt", b"challenge-form", b"Just a moment", b"you have been blocked",
-                   b"cf-error-details")  # fmt: skip
 
 
 class OfflineMirrorMiddleware:
@@ -113,9 +111,7 @@ def challenge_in(response: Response) -> str | None:
     """Why a response is a Cloudflare challenge or block page (cheap check first)."""
     if response.headers.get("cf-mitigated", b"").lower() == b"challenge":
         return "challenge page: cf-mitigated header"
-    if not isinstance(response, TextResponse) or not any(
-        m in response.body for m in CHALLENGE_MARKS
-    ):
+    if not isinstance(response, TextResponse) or not might_be_challenge(response.text):
         return None
     try:
         return challenge_reason(load_html(response.text))
