@@ -20,9 +20,12 @@ crawl: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
+## Style, types and the layers' import contracts (docs/architecture.md).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
@@ -44,7 +47,7 @@ bench-quick: $(STAMP)
 
 ## Serve the offline mirror over HTTP on 127.0.0.1:8000.
 mirror: $(STAMP)
-	$(PY) -m spiders.mirror --port 8000
+	PYTHONPATH=tests $(PY) -m support.mirror --port 8000
 
 clean:
 	rm -rf $(VENV) data/archive.db data/archive.db-wal data/archive.db-shm

@@ -49,8 +49,13 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.PoliteRetryMiddleware": 550,
     # Below DownloaderStats (850): the stats count the real 304s before a listing is replayed.
     "spiders.middlewares.ConditionalRequestMiddleware": 800,
-    # spiders/profile.py adds the offline mirror (950) when DA_OFFLINE is set.
 }
+# DA_OFFLINE=1: spiders/profile.py makes the offline mirror the download handler.
+EXTENSIONS = {
+    # The run's lifecycle: database, job lock, crawl_runs row, heartbeat, progress, summary.
+    "extensions.run.RunExtension": 100,
+}
+DA_RUN_ENABLED = True  # off: no database at all (the store pipeline turns itself off too)
 ITEM_PIPELINES = {
     "pipelines.clean.CleanTextPipeline": 100,
     "pipelines.dates.DatesPipeline": 200,

@@ -132,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             prepare_database(url).dispose()
             print(f"{safe_url(url)} is at the newest schema")
             return 0
-        filters = filters_from(args) if args.command in {"search", "export"} else None
+        filters = filters_from(args) if args.command in {"search", "export"} else Filters()
         engine = open_database(url)
         try:
             return COMMANDS[args.command](engine, args, filters)

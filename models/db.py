@@ -137,10 +137,13 @@ def upsert(
     if not rows:
         return
     dialect = connection.dialect.name
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
-    if insert is None:
+    statement: sqlite.Insert | postgresql.Insert
+    if dialect == "sqlite":
+        statement = sqlite.insert(table)
+    elif dialect == "postgresql":
+        statement = postgresql.insert(table)
+    else:
         raise RuntimeError(f"unsupported database dialect {dialect!r}: use SQLite or PostgreSQL")
-    statement = insert(table)
     if update:
         if not isinstance(update, dict):
             update = {name: statement.excluded[name] for name in update}

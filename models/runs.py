@@ -18,10 +18,11 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 
-from models.tables import CrawlRun, FetchState, utcnow
+from items import RunStatus
+from models.tables import CrawlRun, FetchState, table_of, utcnow
 
-runs = CrawlRun.__table__
-fetch_state = FetchState.__table__
+runs = table_of(CrawlRun)
+fetch_state = table_of(FetchState)
 COUNT_COLUMNS = (
     "collections",
     "documents_new",
@@ -59,7 +60,7 @@ def start_run(engine: Engine, spider: str, arguments: dict[str, Any]) -> Run:
     host, pid = socket.gethostname(), os.getpid()
     with engine.begin() as conn:
         for row in conn.execute(
-            select(runs).where(runs.c.job == job, runs.c.status == "running")
+            select(runs).where(runs.c.job == job, runs.c.status == RunStatus.RUNNING.value)
         ).mappings():
             if not _is_stale(row, host):
                 raise JobLocked(
@@ -69,7 +70,9 @@ def start_run(engine: Engine, spider: str, arguments: dict[str, Any]) -> Run:
             conn.execute(
                 update(runs)
                 .where(runs.c.id == row["id"])
-                .values(status="interrupted", finished_at=utcnow(), reason="process gone")
+                .values(
+                    status=RunStatus.INTERRUPTED.value, finished_at=utcnow(), reason="process gone"
+                )
             )
         previous = conn.execute(
             select(runs.c.id, runs.c.status)
@@ -77,7 +80,9 @@ def start_run(engine: Engine, spider: str, arguments: dict[str, Any]) -> Run:
             .order_by(runs.c.id.desc())
             .limit(1)
         ).first()
-        resumed_from = previous.id if previous and previous.status == "interrupted" else None
+        resumed_from = (
+            previous.id if previous and previous.status == RunStatus.INTERRUPTED else None
+        )
         now = utcnow()
         try:
             run_id = conn.execute(
@@ -86,7 +91,7 @@ def start_run(engine: Engine, spider: str, arguments: dict[str, Any]) -> Run:
                     spider=spider,
                     arguments=arguments,
                     job=job,
-                    status="running",
+                    status=RunStatus.RUNNING.value,
                     started_at=now,
                     heartbeat_at=now,
                     host=host,
@@ -122,7 +127,7 @@ def done_urls(engine: Engine, run: Run) -> set[str]:
             chain.append(run_id)
             run_id = conn.execute(
                 select(runs.c.resumed_from).where(
-                    runs.c.id == run_id, runs.c.status == "interrupted"
+                    runs.c.id == run_id, runs.c.status == RunStatus.INTERRUPTED.value
                 )
             ).scalar()
         if not chain:
@@ -146,7 +151,7 @@ def heartbeat(engine: Engine, run_id: int, counts: dict[str, int]) -> None:
 def finish_run(
     engine: Engine,
     run_id: int,
-    status: str,
+    status: RunStatus,
     counts: dict[str, int],
     stats: dict[str, Any],
     reason: str | None = None,
@@ -156,7 +161,7 @@ def finish_run(
             update(runs)
             .where(runs.c.id == run_id)
             .values(
-                status=status,
+                status=RunStatus(status).value,
                 finished_at=utcnow(),
                 stats=stats,
                 reason=reason,
@@ -165,7 +170,7 @@ def finish_run(
         )
 
 
-def run_outcome(engine: Engine, run_id: int) -> tuple[str, str | None]:
+def run_outcome(engine: Engine, run_id: int) -> tuple[RunStatus, str | None]:
     with engine.connect() as conn:
         row = conn.execute(select(runs.c.status, runs.c.reason).where(runs.c.id == run_id)).one()
-    return row.status, row.reason
+    return RunStatus(row.status), row.reason

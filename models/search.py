@@ -79,9 +79,9 @@ def terms(query: str) -> list[tuple[str, bool, bool]]:
                 parts.append((words, True, False))
         else:
             prefix = word.endswith("*")
-            words = WORD.findall(word)
-            for i, w in enumerate(words):
-                parts.append((w, False, prefix and i == len(words) - 1))
+            pieces = WORD.findall(word)
+            for i, w in enumerate(pieces):
+                parts.append((w, False, prefix and i == len(pieces) - 1))
     return parts
 
 
@@ -161,7 +161,8 @@ def matching_ids(conn: Connection, filters: Filters) -> list[int]:
 
 def _filter_sql(filters: Filters) -> tuple[str, dict[str, Any]]:
     """SQL conditions on `documents d` for the filters, with their parameters."""
-    clauses, params = [], {}
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
     if filters.date_from:  # documents whose date range reaches into the asked period
         clauses.append("d.date_end >= :date_from")
         params["date_from"] = filters.date_from

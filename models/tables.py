@@ -33,8 +33,23 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def utc_datetime(value: str | None) -> dt.datetime | None:
+    """An ISO 8601 time as the naive UTC datetime the tables hold."""
+    if not value:
+        return None
+    parsed = dt.datetime.fromisoformat(value)
+    return parsed.astimezone(dt.UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
+
+
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+def table_of(model: type[Any]) -> Table:
+    """A model's Table (typed as one: `Model.__table__` is only a FromClause to mypy)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class Collection(Base):
@@ -344,7 +359,7 @@ def link_table(name: str, entity: type[NamedEntity], *, with_role: bool = False)
         ),
         Column(
             "entity_id",
-            ForeignKey(f"{entity.__tablename__}.id", ondelete="CASCADE"),
+            ForeignKey(f"{table_of(entity).name}.id", ondelete="CASCADE"),
             primary_key=True,
             index=True,
         ),
@@ -352,7 +367,7 @@ def link_table(name: str, entity: type[NamedEntity], *, with_role: bool = False)
     ]
     if with_role:
         # author | associated | contributor
-        columns.append(Column("role", String(20), primary_key=True))
+        columns.append(Column("role", String(20), primary_key=True))  # type: ignore[arg-type]
     return Table(name, Base.metadata, *columns)
 
 

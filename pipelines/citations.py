@@ -11,12 +11,12 @@ text is always kept; `parsed` is False only when nothing at all was recognised.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from itemadapter import ItemAdapter
 
+from items import CREDIT_FIELDS, Archive, Citation
 from pipelines.archive_table import ARCHIVES, ArchiveRecord
 
 CREDIT_VERBS = ("translated", "contributed", "obtained", "transcribed", "edited")
@@ -65,37 +65,8 @@ ARCHIVE_WORDS = re.compile(
 )
 
 
-@dataclass
-class Citation:
-    raw: str
-    kind: str = "unknown"  # archive | publication | unknown
-    repository: str | None = None
-    repository_name: str | None = None
-    fond: str | None = None
-    opis: str | None = None
-    delo: str | None = None
-    papka: str | None = None
-    listy: str | None = None
-    reference: str | None = None
-    publication: str | None = None
-    translated_by: list[str] = field(default_factory=list)
-    contributed_by: list[str] = field(default_factory=list)
-    obtained_by: list[str] = field(default_factory=list)
-    transcribed_by: list[str] = field(default_factory=list)
-    edited_by: list[str] = field(default_factory=list)
-    parsed: bool = False
-    archive: ArchiveRecord | None = field(default=None, repr=False, compare=False)
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("archive")
-        data["country"] = self.archive.country if self.archive else None
-        data["abbreviation"] = self.archive.abbreviation if self.archive else None
-        return data
-
-    @property
-    def has_credits(self) -> bool:
-        return any(getattr(self, f"{verb}_by") for verb in CREDIT_VERBS)
+def has_credits(citation: Citation) -> bool:
+    return any(getattr(citation, name) for name in CREDIT_FIELDS)
 
 
 @lru_cache(maxsize=1)
@@ -141,7 +112,7 @@ def parse_citations(text: str | None) -> list[Citation]:
         _add_credits(citation, pending)
         pending = {}
         _add_credits(citation, credits)
-        citation.parsed = citation.kind != "unknown" or citation.has_credits
+        citation.parsed = citation.kind != "unknown" or has_credits(citation)
         citations.append(citation)
     if pending:  # only credits, no archive at all
         citation = Citation(raw=source)
@@ -212,8 +183,10 @@ def _meaningful(rest: str) -> bool:
 def _parse_one(raw: str, rest: str) -> Citation:
     citation = Citation(raw=raw)
     repository, archive, remainder = _repository(rest)
-    citation.repository, citation.archive = repository, archive
-    citation.repository_name = archive.name if archive else None
+    citation.repository = repository
+    if archive is not None:
+        citation.repository_name = archive.name
+        citation.abbreviation, citation.country = archive.abbreviation, archive.country
     units, leftover = _units(remainder)
     if units:
         for unit, value in units.items():
@@ -302,5 +275,17 @@ class CitationsPipeline:
         if self.stats is not None:
             self.stats.inc_value("archive/citations", len(citations))
             self.stats.inc_value("archive/citations_unparsed", sum(not c.parsed for c in citations))
-        adapter["citations"] = [c.as_dict() for c in citations]
+        adapter["citations"] = citations
+        adapter["archives"] = archive_records(adapter.get("original_archives") or [])
         return item
+
+
+def archive_records(names: list[str]) -> list[Archive]:
+    """The archive table's record for each name (its own name when the table has none)."""
+    records = []
+    for name in names:
+        record = archive_for(name)
+        records.append(
+            Archive(record.name, record.abbreviation, record.country) if record else Archive(name)
+        )
+    return records

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import fields, is_dataclass, replace
+from enum import Enum
 from typing import Any
 
 import ftfy
@@ -27,12 +29,18 @@ def clean_text(value: str) -> str:
 
 
 def clean_value(value: Any) -> Any:
+    if isinstance(value, Enum):  # a vocabulary's value (a StrEnum is a str): kept as it is
+        return value
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, list):
         return [clean_value(v) for v in value]
     if isinstance(value, dict):
         return {k: clean_value(v) for k, v in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):  # versions, citations, …
+        return replace(
+            value, **{f.name: clean_value(getattr(value, f.name)) for f in fields(value)}
+        )
     return value
 
 

@@ -18,7 +18,9 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
-PRECISIONS = ("day", "month", "year", "decade", "range", "undated")
+from items import TITLE_DATE, DatePrecision
+
+PRECISIONS = tuple(DatePrecision)
 MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
 MONTHS |= {name.lower(): n for n, name in enumerate(calendar.month_abbr) if name}
 MONTHS["sept"] = 9
@@ -37,7 +39,7 @@ class ParsedDate:
     text: str | None
     start: dt.date | None
     end: dt.date | None
-    precision: str
+    precision: DatePrecision
     circa: bool = False
     warning: str | None = None
 
@@ -87,14 +89,16 @@ def parse_date(text: str | None) -> ParsedDate:
     original = text
     cleaned = " ".join((text or "").replace("\u00a0", " ").split()).strip(" .,;[]()")
     if UNDATED.match(cleaned):
-        return ParsedDate(original, None, None, "undated")
+        return ParsedDate(original, None, None, DatePrecision.UNDATED)
     circa = bool(CIRCA.match(cleaned))
     cleaned = TIME.sub("", CIRCA.sub("", cleaned)).strip(" ?")
     parsed = _fast(cleaned) or _range(cleaned) or _fallback(cleaned)
     if parsed is None:
-        return ParsedDate(original, None, None, "undated", circa, f"unparsed date: {cleaned!r}")
+        return ParsedDate(
+            original, None, None, DatePrecision.UNDATED, circa, f"unparsed date: {cleaned!r}"
+        )
     start, end, precision = parsed
-    return ParsedDate(original, start, end, precision, circa)
+    return ParsedDate(original, start, end, DatePrecision(precision), circa)
 
 
 def _fast(text: str) -> tuple[dt.date, dt.date, str] | None:
@@ -190,11 +194,6 @@ def _fallback(text: str) -> tuple[dt.date, dt.date, str] | None:
     period = data.period if data.period in {"day", "month", "year"} else "day"
     parts = {"y": years[0], "mm": data.date_obj.month, "d": data.date_obj.day}
     return _span(parts, period)
-
-
-TITLE_DATE = re.compile(
-    r"(?:,|\(|\s-)\s*(?P<date>(?:\d{1,2}\s+)?[A-Z][a-z]+\.?,?\s+(?:\d{1,2},?\s+)?\d{4}|\d{4})\)?\s*$"
-)
 
 
 def date_from_title(title: str | None) -> ParsedDate | None:

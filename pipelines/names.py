@@ -14,6 +14,8 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
+from items import Alias, PersonForm
+
 # Family name first in display: Chinese, Korean and Vietnamese names as the archive writes them.
 FAMILY_FIRST = frozenset(
     "bai bo cai cao chen cheng chiang chou choe choi chu deng ding dong du fang feng gao geng "
@@ -100,9 +102,7 @@ class TitleParts:
     number: str | None = None
     sender: str | None = None
     recipients: list[str] = field(default_factory=list)
-    aliases: list[dict[str, str]] = field(
-        default_factory=list
-    )  # {"name": real, "alias": pseudonym}
+    aliases: list[Alias] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -139,6 +139,10 @@ def resolve_pseudonym(party: str) -> tuple[str, str | None]:
     return party, None
 
 
+def person_form(person: PersonName) -> PersonForm:
+    return PersonForm(person.name, person.display_name, person.sort_name, list(person.aliases))
+
+
 def parse_title(title: str | None) -> TitleParts:
     parts = TitleParts()
     if not title:
@@ -155,12 +159,12 @@ def parse_title(title: str | None) -> TitleParts:
         sender, recipients = parties
         parts.sender, alias = resolve_pseudonym(sender)
         if alias:
-            parts.aliases.append({"name": parts.sender, "alias": alias})
+            parts.aliases.append(Alias(parts.sender, alias))
         for recipient in recipients:
             real, alias = resolve_pseudonym(recipient)
             parts.recipients.append(real)
             if alias:
-                parts.aliases.append({"name": real, "alias": alias})
+                parts.aliases.append(Alias(real, alias))
     return parts
 
 
@@ -193,7 +197,7 @@ class NamesPipeline:
             *adapter.get("people", []),
             *adapter.get("contributors", []),
         ]
-        adapter["persons"] = [asdict(parse_person_name(n)) for n in dict.fromkeys(names)]
+        adapter["persons"] = [person_form(parse_person_name(n)) for n in dict.fromkeys(names)]
         title = parse_title(adapter.get("title"))
         adapter["document_type"] = adapter.get("document_type") or title.document_type
         adapter["number"] = title.number

@@ -14,17 +14,24 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
-from pipelines.dates import PRECISIONS
-from spiders.items import CollectionItem, DocumentItem, RejectedItem
+from items import (
+    CollectionItem,
+    DatePrecision,
+    DocumentItem,
+    RejectedItem,
+    SiteGeneration,
+    VersionType,
+)
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 RECORD_ID = re.compile(r"^\d+$")
-GENERATIONS = {"current", "legacy"}
-VERSION_TYPES = {"original", "transcript", "translation"}
+GENERATIONS = set(SiteGeneration)
+VERSION_TYPES = set(VersionType)
+PRECISIONS = set(DatePrecision)
 
 
 def document_errors(item: DocumentItem) -> list[str]:
-    errors = []
+    errors: list[str] = []
     if not item.url:
         errors.append("missing url")
     if not item.title:
@@ -45,20 +52,20 @@ def document_errors(item: DocumentItem) -> list[str]:
         if item.date_start > dt.date.today().isoformat():
             errors.append(f"date_start {item.date_start} is in the future")
     for version in item.versions:
-        if version.get("type") not in VERSION_TYPES:
-            errors.append(f"unknown version type {version.get('type')!r}")
-        if not (version.get("url") or version.get("html")):
+        if version.type not in VERSION_TYPES:
+            errors.append(f"unknown version type {version.type!r}")
+        if not (version.url or version.html):
             errors.append("version without url or html")
     return errors
 
 
 def collection_errors(item: CollectionItem) -> list[str]:
-    errors = []
+    errors: list[str] = []
     if not item.collection_id:
         errors.append("missing collection_id")
     if not item.url:
         errors.append("missing url")
-    positions = [entry.get("position") for entry in item.documents]
+    positions = [entry.position for entry in item.documents]
     if len(set(positions)) != len(positions):
         errors.append("duplicate positions in the listing")
     return errors

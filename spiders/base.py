@@ -12,18 +12,38 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, assert_never
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.statscollectors import StatsCollector
 from twisted.python.failure import Failure
 
-from models.crawl_state import CrawlState
-from spiders.items import CollectionItem, DocumentItem, FetchRecord, RejectedItem
-from spiders.pages import CollectionPage, ListingPage, parse_page
+from extensions.run import RunExtension
+from items import (
+    CollectionItem,
+    DocumentItem,
+    FetchedPage,
+    FetchRecord,
+    HttpInfo,
+    ListingEntry,
+    Outcome,
+    PageType,
+    RejectedItem,
+    SiteGeneration,
+)
+from spiders.pages import (
+    CollectionIndex,
+    CollectionPage,
+    DocumentPage,
+    FailedPage,
+    ListingPage,
+    parse_page,
+)
 from spiders.pages.current import TOPIC_FACET
 from spiders.pages.legacy import COLLECTION_PATH
 from spiders.pages.wayback import WAYBACK_HOST, Capture, capture_url, parse_capture_url, unwrap
@@ -40,6 +60,43 @@ def flag(value: Any) -> bool:
     return str(value or "").strip().lower() in TRUE
 
 
+def job_arguments(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The `-a` arguments that make a job (and its lock key): set, and not internal."""
+    return {k: v for k, v in kwargs.items() if v is not None and not k.startswith("_")}
+
+
+@dataclass
+class CollectionDraft:
+    """A collection while its listing pages are walked, one after another."""
+
+    collection_id: str
+    url: str
+    site_generation: SiteGeneration | str | None
+    title: str | None = None
+    description: str | None = None
+    entries: list[ListingEntry] = field(default_factory=list)
+    captured_at: str | None = None
+
+    def take(self, entries: list[ListingEntry]) -> list[ListingEntry]:
+        """Add a page's rows, numbered on from the pages before it."""
+        offset = len(self.entries)
+        taken = [replace(entry, position=offset + entry.position) for entry in entries]
+        self.entries.extend(taken)
+        return taken
+
+    def item(self) -> CollectionItem:
+        return CollectionItem(
+            collection_id=self.collection_id,
+            url=self.url,
+            site_generation=self.site_generation,
+            title=self.title,
+            description=self.description,
+            documents=list(self.entries),
+            fetched_at=now_iso(),
+            captured_at=self.captured_at,
+        )
+
+
 class ArchiveSpider(scrapy.Spider):
     """Base of the project's spiders. `-a` arguments are kept for the crawl_runs table.
 
@@ -53,36 +110,55 @@ class ArchiveSpider(scrapy.Spider):
     """
 
     base_url: str = f"https://{LIVE_HOST}"
+    allowed_domains: list[str]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.arguments = {
-            k: v for k, v in kwargs.items() if v is not None and not k.startswith("_")
-        }
+        self.arguments = job_arguments(kwargs)
         self.revalidate = flag(kwargs.get("revalidate"))
-        self.since = kwargs.get("since")
+        self.since: str | None = kwargs.get("since")
         self.requested: set[str] = set()
         self.wayback: Capture | None = None  # crawling Wayback Machine captures from this one
 
     @classmethod
-    def check_arguments(cls, since: str | None = None, **_: Any) -> None:
+    def check_arguments(cls, **kwargs: Any) -> Any:
         """Raise ValueError with a one-line message for bad `-a` arguments (before crawling)."""
+        since = kwargs.get("since")
         if since is not None:
             try:
                 dt.date.fromisoformat(since)
             except ValueError:
                 raise ValueError(f"-a since= takes a date YYYY-MM-DD, not {since!r}") from None
+        return None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArchiveSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.base_url = (crawler.settings.get("DA_BASE_URL") or cls.base_url).rstrip("/")
-        spider.allowed_domains = [urlsplit(spider.base_url).hostname, WAYBACK_HOST]
+        spider.allowed_domains = [urlsplit(spider.base_url).hostname or "", WAYBACK_HOST]
         return spider
 
+    # -- what the database knows (through the run extension; nothing when it is off) ---------
+
     @property
-    def state(self) -> CrawlState:
-        return CrawlState.for_crawler(self.crawler)
+    def run(self) -> RunExtension | None:
+        return self.crawler.get_extension(RunExtension)
+
+    def done_urls(self) -> set[str]:
+        run = self.run
+        return run.done if run is not None and run.run is not None else set()
+
+    def known_documents(self) -> dict[str, str | None]:
+        run = self.run
+        return run.known if run is not None and run.run is not None else {}
+
+    @property
+    def stats(self) -> StatsCollector:
+        assert self.crawler.stats is not None
+        return self.crawler.stats
+
+    def count(self, name: str) -> None:
+        self.stats.inc_value(f"archive/{name}")
 
     def site_url(self, url_or_path: str) -> str:
         """Put a path, or a URL of the live site, on the configured host (DA_BASE_URL).
@@ -116,12 +192,12 @@ class ArchiveSpider(scrapy.Spider):
         if url in self.requested:
             return None
         self.requested.add(url)
-        if self.fetch_url(url) in self.state.done:
-            self.crawler.stats.inc_value("archive/resume_skipped")
+        if self.fetch_url(url) in self.done_urls():
+            self.count("resume_skipped")
             return None
-        uploaded = self.state.known.get(url) if self.since else None
-        if uploaded and uploaded < self.since:
-            self.crawler.stats.inc_value("archive/skipped_before_since")
+        uploaded = self.known_documents().get(url) if self.since else None
+        if uploaded and self.since and uploaded < self.since:
+            self.count("skipped_before_since")
             return None
         meta = {"conditional": True, "handle_httpstatus_list": [304], **meta}
         return scrapy.Request(
@@ -132,13 +208,15 @@ class ArchiveSpider(scrapy.Spider):
 
     def route(self, response: Response) -> Iterator[Any]:
         if response.status == 304:  # a document that has not changed since we stored it
-            yield FetchRecord(url=response.url, page="document", http=http_info(response))
+            yield FetchRecord(url=response.url, page=FetchedPage.DOCUMENT, http=http_info(response))
             return
         if not isinstance(response, TextResponse):
             yield self.rejected(response.url, "not an HTML page", response.status)
             return
         if "truncated" in response.flags:  # still cut short after the retries: not fetched
-            yield self.rejected(response.url, "truncated page", response.status, outcome="failed")
+            yield self.rejected(
+                response.url, "truncated page", response.status, outcome=Outcome.FAILED
+            )
             return
         html, page_url = response.text, response.url
         capture = parse_capture_url(response.url)
@@ -146,159 +224,165 @@ class ArchiveSpider(scrapy.Spider):
             self.wayback = self.wayback or capture
             html, page_url = unwrap(html, capture), capture.original_url
         try:
-            kind, page = parse_page(html, page_url)
+            page = parse_page(html, page_url)
         except Exception as exc:  # a parser bug must not lose the page: record it
             yield self.rejected(
                 response.url, f"parse error: {type(exc).__name__}: {exc}", response.status
             )
             return
-        if page is None:
-            if kind.type == "challenge":  # still a challenge after the retries: not fetched
-                retries = response.meta.get("retry_times", 0)
-                reason = f"{kind.reason} (after {retries} retries)"
-                yield self.rejected(response.url, reason, response.status, outcome="failed")
-            else:
-                yield self.rejected(response.url, kind.reason or kind.type, response.status)
-            return
-        self.crawler.stats.inc_value(f"archive/pages/{kind.generation}_{kind.type}")
-        if isinstance(page, DocumentItem):
-            item = self.document_item(page, response)
-            if capture is not None:
-                item.captured_at = capture.captured_at
-                item.alias_urls = [u for u in item.alias_urls if not parse_capture_url(u)]
-            yield item
-            return
-        yield FetchRecord(
-            url=response.url, page="listing", http=http_info(response, keep_body=True)
-        )
-        if isinstance(page, CollectionPage):
-            yield from self.on_collection_page(page, response)
-        elif isinstance(page, ListingPage):
-            yield from self.on_listing_page(page, response)
+        if not isinstance(page, FailedPage):
+            self.count(f"pages/{page.site_generation}_{page.type}")
+            if not isinstance(page, DocumentPage):
+                yield FetchRecord(
+                    url=response.url,
+                    page=FetchedPage.LISTING,
+                    http=http_info(response, keep_body=True),
+                )
+        match page:
+            case FailedPage():
+                yield self.on_failed_page(page, response)
+            case DocumentPage():
+                yield self.on_document_page(page, response, capture)
+            case CollectionPage():
+                yield from self.on_collection_page(page, response)
+            case ListingPage():
+                yield from self.on_listing_page(page, response)
+            case CollectionIndex():
+                yield from self.on_collection_index(page, response)
+            case _:
+                assert_never(page)
 
-    def document_item(self, item: DocumentItem, response: Response) -> DocumentItem:
+    def on_failed_page(self, page: FailedPage, response: Response) -> RejectedItem:
+        if page.type is PageType.CHALLENGE:  # still a challenge after the retries: not fetched
+            retries = response.meta.get("retry_times", 0)
+            reason = f"{page.reason} (after {retries} retries)"
+            return self.rejected(response.url, reason, response.status, outcome=Outcome.FAILED)
+        return self.rejected(response.url, page.reason, response.status)
+
+    def on_document_page(
+        self, page: DocumentPage, response: Response, capture: Capture | None
+    ) -> DocumentItem:
+        item = page.item
         item.fetched_at = now_iso()
         collection_id = response.meta.get("collection_id")
         if collection_id and collection_id not in item.collections:
             item.collections.append(collection_id)
-        listing_entry = response.meta.get("listing_entry") or {}
-        item.listing_summary = listing_entry.get("summary")
+        entry: ListingEntry | None = response.meta.get("listing_entry")
+        item.listing_summary = entry.summary if entry else None
         redirects = response.meta.get("redirect_urls", [])
         item.alias_urls = list(dict.fromkeys([*redirects, *item.alias_urls]))
         item.http = http_info(response)
+        if capture is not None:
+            item.captured_at = capture.captured_at
+            item.alias_urls = [u for u in item.alias_urls if not parse_capture_url(u)]
         return item
+
+    def on_collection_index(self, page: CollectionIndex, response: Response) -> Iterator[Any]:
+        """An index of collections (`-a all=1`): every collection it lists, one by one."""
+        self.count("collections_listed")
+        for url in page.collection_urls:
+            yield self.request(self.site_url(url), collection_hint=collection_id_in(url))
 
     def on_collection_page(self, page: CollectionPage, response: Response) -> Iterator[Any]:
         """A collection's (first or next) page: follow its documents, then its next page."""
         capture = parse_capture_url(response.url)
-        collection_id = response.meta.get("collection_hint") or page.collection_id
-        if capture is not None and collection_id:  # the collection as it was then, on its own
-            collection_id = f"{collection_id}@{capture.timestamp}"
-        state = response.meta.get("collection") or {
-            "collection_id": collection_id,
-            "url": capture.original_url if capture else response.url,
-            "site_generation": page.site_generation,
-            "title": page.title,
-            "description": page.description,
-            "entries": [],
-            "captured_at": capture.captured_at if capture else None,
-        }
+        draft: CollectionDraft | None = response.meta.get("collection")
+        if draft is None:
+            # Without an id the collection is rejected by validation; its documents are not.
+            collection_id = response.meta.get("collection_hint") or page.collection_id or ""
+            if capture is not None and collection_id:  # the collection as it was then, on its own
+                collection_id = f"{collection_id}@{capture.timestamp}"
+            draft = CollectionDraft(
+                collection_id=collection_id,
+                url=capture.original_url if capture else response.url,
+                site_generation=page.site_generation,
+                title=page.title,
+                description=page.description,
+                captured_at=capture.captured_at if capture else None,
+            )
         if page.listing_url:  # current site: the full membership is in the facet listing
-            yield self.request(page.listing_url, collection=state)
+            yield self.request(page.listing_url, collection=draft)
             return
-        yield from self._take_entries(state, page.entries)
-        yield from self._next_or_done(state, page.next_url)
+        yield from self._take_entries(draft, page.entries)
+        yield from self._next_or_done(draft, page.next_url)
 
     def on_listing_page(self, page: ListingPage, response: Response) -> Iterator[Any]:
-        state = response.meta.get("collection")
-        if state is None and (match := TOPIC_FACET.search(response.url)):
+        draft: CollectionDraft | None = response.meta.get("collection")
+        if draft is None and (match := TOPIC_FACET.search(response.url)):
             topic = match.group(1) or match.group(2)  # a facet listing given as a collection
-            state = {
-                "collection_id": f"topics:{topic}",
-                "url": response.url,
-                "site_generation": "current",
-                "title": None,
-                "description": None,
-                "entries": [],
-            }
-        if state is None:
+            draft = CollectionDraft(
+                collection_id=f"topics:{topic}",
+                url=response.url,
+                site_generation=SiteGeneration.CURRENT,
+            )
+        if draft is None:
             for entry in page.entries:
-                if request := self.document_request(entry["url"], listing_entry=entry):
+                if request := self.document_request(entry.url, listing_entry=entry):
                     yield request
             if page.next_url:
                 yield self.request(page.next_url)
             else:
                 yield from self.revalidate_rest()
             return
-        yield from self._take_entries(state, page.entries)
-        yield from self._next_or_done(state, page.next_url)
+        yield from self._take_entries(draft, page.entries)
+        yield from self._next_or_done(draft, page.next_url)
 
-    def _take_entries(self, state: dict[str, Any], entries: list[dict]) -> Iterator[Any]:
-        offset = len(state["entries"])
-        for entry in entries:
-            entry = {**entry, "position": offset + entry["position"]}
-            state["entries"].append(entry)
+    def _take_entries(
+        self, draft: CollectionDraft, entries: list[ListingEntry]
+    ) -> Iterator[scrapy.Request]:
+        for entry in draft.take(entries):
             request = self.document_request(
-                entry["url"], collection_id=state["collection_id"], listing_entry=entry
+                entry.url, collection_id=draft.collection_id, listing_entry=entry
             )
             if request is not None:
                 yield request
 
-    def _next_or_done(self, state: dict[str, Any], next_url: str | None) -> Iterator[Any]:
+    def _next_or_done(self, draft: CollectionDraft, next_url: str | None) -> Iterator[Any]:
         # Pages are walked one after another, so positions follow the listing order.
         if next_url:
-            yield self.request(next_url, collection=state)
+            yield self.request(next_url, collection=draft)
         else:
-            yield self.collection_item(state)
+            yield self.collection_item(draft)
             yield from self.revalidate_rest()
 
     def revalidate_rest(self) -> Iterator[scrapy.Request]:
         """With `revalidate=1`: every stored document the listings did not lead to."""
-        if not self.revalidate:
+        run = self.run
+        if not self.revalidate or run is None or run.run is None:
             return
-        for urls in self.state.store.revalidation_urls():
+        for urls in run.store.documents.revalidation_urls():
             if self.requested.isdisjoint(urls) and (request := self.document_request(urls[0])):
-                self.crawler.stats.inc_value("archive/revalidated_unlisted")
+                self.count("revalidated_unlisted")
                 yield request
 
-    def collection_item(self, state: dict[str, Any]) -> CollectionItem:
-        self.crawler.stats.inc_value("archive/collections_seen")
-        return CollectionItem(
-            collection_id=state["collection_id"],
-            url=state["url"],
-            site_generation=state["site_generation"],
-            title=state["title"],
-            description=state["description"],
-            documents=state["entries"],
-            fetched_at=now_iso(),
-            captured_at=state.get("captured_at"),
-        )
+    def collection_item(self, draft: CollectionDraft) -> CollectionItem:
+        self.count("collections_seen")
+        return draft.item()
 
     # -- failures --------------------------------------------------------------------------
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
-        request = failure.request
+        request: scrapy.Request = failure.request  # type: ignore[attr-defined]
         status = None
-        if failure.check(HttpError):
+        if isinstance(failure.value, HttpError):
             status = failure.value.response.status
             reason = f"HTTP {status}"
         else:
-            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            reason = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
         urls = [*request.meta.get("redirect_urls", []), request.url]
-        yield self.rejected(urls[0], reason, status, outcome="failed", urls=urls)
-        state = request.meta.get("collection")
-        if state is not None:  # keep what the listing gave so far; the failed page is recorded
-            yield self.collection_item(state)
+        yield self.rejected(urls[0], reason, status, outcome=Outcome.FAILED, urls=urls)
+        draft = request.meta.get("collection")
+        if draft is not None:  # keep what the listing gave so far; the failed page is recorded
+            yield self.collection_item(draft)
 
     def rejected(
         self,
         url: str,
         reason: str,
         status: int | None = None,
-        outcome: str = "rejected",
+        outcome: Outcome = Outcome.REJECTED,
         urls: list[str] | None = None,
     ) -> RejectedItem:
-        self.crawler.stats.inc_value(f"archive/{outcome}")
         return RejectedItem(
             url=url,
             reason=reason,
@@ -310,20 +394,20 @@ class ArchiveSpider(scrapy.Spider):
         )
 
 
-def http_info(response: Response, keep_body: bool = False) -> dict[str, Any]:
+def http_info(response: Response, keep_body: bool = False) -> HttpInfo:
     """What fetch_state keeps of a response. A listing replayed from the store counts as 304."""
     stored = "stored" in response.flags
     headers = response.headers
-    info: dict[str, Any] = {
-        "status": 304 if stored else response.status,
-        "etag": (headers.get("ETag") or b"").decode("latin-1") or None,
-        "last_modified": (headers.get("Last-Modified") or b"").decode("latin-1") or None,
-        "urls": list(dict.fromkeys([*response.meta.get("redirect_urls", []), response.url])),
-    }
+    info = HttpInfo(
+        status=304 if stored else response.status,
+        etag=(headers.get("ETag") or b"").decode("latin-1") or None,
+        last_modified=(headers.get("Last-Modified") or b"").decode("latin-1") or None,
+        urls=list(dict.fromkeys([*response.meta.get("redirect_urls", []), response.url])),
+    )
     if response.status == 200 and not stored:
-        info["body_hash"] = hashlib.sha256(response.body).hexdigest()
+        info.body_hash = hashlib.sha256(response.body).hexdigest()
         if keep_body:
-            info["body"] = response.body
+            info.body = response.body
     return info
 
 

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 from scrapy.http import Response
 
+from items import ListingEntry
 from spiders.base import ArchiveSpider, flag
 from spiders.pages import ListingPage
 
@@ -42,8 +43,9 @@ class CatalogSpider(ArchiveSpider):
         self.stopped_early = False
 
     @classmethod
-    def check_arguments(cls, facet: str | None = None, **kwargs: Any) -> None:
+    def check_arguments(cls, **kwargs: Any) -> None:
         super().check_arguments(**kwargs)
+        facet = kwargs.get("facet")
         if facet is not None and not FACET.match(facet):
             raise ValueError(f"-a facet= takes NAME:ID (e.g. topics:86492), not {facet!r}")
 
@@ -65,15 +67,15 @@ class CatalogSpider(ArchiveSpider):
         if (
             self.new_only
             and page.entries
-            and all(e["url"] in self.state.known for e in page.entries)
+            and all(e.url in self.known_documents() for e in page.entries)
         ):
             self.stopped_early = True  # everything from here on is older and stored
-            self.crawler.stats.set_value(
+            self.stats.set_value(
                 "archive/catalog_stopped_at_page", response.meta.get("catalog_page")
             )
             return
         for entry in fresh:
-            if request := self.document_request(entry["url"], listing_entry=entry):
+            if request := self.document_request(entry.url, listing_entry=entry):
                 yield request
         if page.next_url:
             yield self.request(page.next_url, catalog_page=response.meta.get("catalog_page", 0) + 1)
@@ -87,7 +89,7 @@ class CatalogSpider(ArchiveSpider):
         ):
             # The order shifted under us: walk again for the documents we missed.
             self.passes += 1
-            self.crawler.stats.inc_value("archive/catalog_extra_passes")
+            self.count("catalog_extra_passes")
             yield self.request(
                 self.listing_url(0), catalog_page=0, dont_filter_pass=self.passes
             ).replace(dont_filter=True)
@@ -99,11 +101,11 @@ class CatalogSpider(ArchiveSpider):
                 self.documents_seen,
                 self.passes,
             )
-        self.crawler.stats.set_value("archive/catalog_total", total)
+        self.stats.set_value("archive/catalog_total", total)
         yield from self.revalidate_rest()
 
-    def _seen(self, entry: dict) -> bool:
-        keys = {entry["url"], entry.get("record_id")} - {None}
+    def _seen(self, entry: ListingEntry) -> bool:
+        keys = {key for key in (entry.url, entry.record_id) if key}
         if keys & self.seen:
             return True
         self.seen |= keys

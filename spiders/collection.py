@@ -29,8 +29,9 @@ class CollectionSpider(ArchiveSpider):
         self.all = flag(kwargs.get("all"))
 
     @classmethod
-    def check_arguments(cls, url: str | None = None, id: str | None = None, **kwargs: Any) -> None:
+    def check_arguments(cls, **kwargs: Any) -> None:
         super().check_arguments(**kwargs)
+        url, id = kwargs.get("url"), kwargs.get("id")
         if sum(bool(x) for x in (url, id, flag(kwargs.get("all")))) > 1:
             raise ValueError("give one of -a url=…, -a id=… or -a all=1")
         if id is not None and not str(id).strip().isdigit():

@@ -20,12 +20,8 @@ class DocumentSpider(ArchiveSpider):
         self.targets = self.check_arguments(url=url, id=id, **kwargs)
 
     @classmethod
-    def check_arguments(
-        cls,
-        url: str | None = None,
-        id: str | None = None,
-        **kwargs: Any,
-    ) -> list[str]:
+    def check_arguments(cls, **kwargs: Any) -> list[str]:
+        url, id = kwargs.pop("url", None), kwargs.pop("id", None)
         targets = [u.strip() for u in (url or "").split(",") if u.strip()]
         for record_id in (i.strip() for i in (id or "").split(",") if i.strip()):
             if not record_id.isdigit():

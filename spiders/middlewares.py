@@ -1,5 +1,6 @@
-"""Downloader middlewares of the project: offline mirror, conditional requests, and retries
-that honour Retry-After and back off from Cloudflare challenge pages."""
+"""Downloader middlewares of the project: conditional requests, and retries that honour
+Retry-After and back off from Cloudflare challenge pages. (The offline mirror is a download
+handler: spiders/offline.py.)"""
 
 from __future__ import annotations
 
@@ -14,42 +15,11 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import HtmlResponse, Request, Response, TextResponse
 from scrapy.utils.response import response_status_message
 
-from models.crawl_state import CrawlState
-from spiders.mirror import FixtureSite
+from extensions.run import RunExtension
 from spiders.pages.common import load_html
 from spiders.pages.detect import challenge_reason, might_be_challenge
 
 logger = logging.getLogger(__name__)
-
-
-class OfflineMirrorMiddleware:
-    """With `DA_OFFLINE=1` (spiders/profile.py enables it then), answer every request from
-    fixtures/: no network at all.
-
-    It sits next to the downloader, so Scrapy's own middlewares (robots.txt, redirects,
-    retries, HTTP errors) treat its answers like real ones.
-    """
-
-    def __init__(self, site: FixtureSite) -> None:
-        self.site = site
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> OfflineMirrorMiddleware:
-        return cls(FixtureSite(crawler.settings.get("DA_FIXTURES_DIR") or None))
-
-    def process_request(self, request: Request) -> Response:
-        headers = {k.decode(): v[0].decode() for k, v in request.headers.items() if v}
-        answer = self.site.resolve(request.url, headers)
-        content_type = answer.headers.get("Content-Type", "")
-        response_class = HtmlResponse if content_type.startswith("text/html") else TextResponse
-        return response_class(
-            url=request.url,
-            status=answer.status,
-            headers=answer.headers,
-            body=answer.body,
-            encoding="utf-8",
-            request=request,
-        )
 
 
 class ConditionalRequestMiddleware:
@@ -66,10 +36,16 @@ class ConditionalRequestMiddleware:
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
         return cls(crawler)
 
+    @property
+    def run(self) -> RunExtension | None:
+        """The run, once started (no database: no validators, nothing replayed)."""
+        run = self.crawler.get_extension(RunExtension)
+        return run if run is not None and run.run is not None else None
+
     def process_request(self, request: Request) -> None:
-        if not request.meta.get("conditional"):
+        if not request.meta.get("conditional") or (run := self.run) is None:
             return
-        validators = CrawlState.for_crawler(self.crawler).validators.get(request.url)
+        validators = run.validators.get(request.url)
         if validators is None:
             return
         etag, last_modified, _ = validators
@@ -77,19 +53,23 @@ class ConditionalRequestMiddleware:
             request.headers.setdefault("If-None-Match", etag)
         if last_modified:
             request.headers.setdefault("If-Modified-Since", last_modified)
-        self.crawler.stats.inc_value("archive/conditional_requests")
+        self._count("conditional_requests")
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if response.status != 304 or not request.meta.get("keep_body"):
+        if response.status != 304 or not request.meta.get("keep_body") or self.run is None:
             return response
-        body = CrawlState.for_crawler(self.crawler).store.stored_body(request.url)
+        body = self.run.store.fetch_state.stored_body(request.url)
         if body is None:
             return response
-        self.crawler.stats.inc_value("archive/listing_pages_replayed")
+        self._count("listing_pages_replayed")
         return HtmlResponse(
             url=response.url, status=200, headers=response.headers, body=body,
             encoding="utf-8", request=request, flags=["stored"],
         )  # fmt: skip
+
+    def _count(self, name: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"archive/{name}")
 
 
 def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
@@ -109,7 +89,7 @@ def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> 
 
 def challenge_in(response: Response) -> str | None:
     """Why a response is a Cloudflare challenge or block page (cheap check first)."""
-    if response.headers.get("cf-mitigated", b"").lower() == b"challenge":
+    if (response.headers.get("cf-mitigated") or b"").lower() == b"challenge":
         return "challenge page: cf-mitigated header"
     if not isinstance(response, TextResponse) or not might_be_challenge(response.text):
         return None
@@ -139,7 +119,9 @@ class PoliteRetryMiddleware(RetryMiddleware):
         self.backoff = settings.getfloat("DA_BACKOFF_BASE", 10)
         self.resume_at = 0.0
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    async def process_response(  # type: ignore[override]  # Scrapy 2.13+ takes coroutines
+        self, request: Request, response: Response
+    ) -> Request | Response:
         if request.meta.get("dont_retry", False):
             return response
         challenge = challenge_in(response)

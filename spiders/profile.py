@@ -29,8 +29,9 @@ class LocalMirrorProfile:
 
     def update_settings(self, settings: BaseSettings) -> None:
         if settings.getbool("DA_OFFLINE"):
-            # Answers every request from fixtures/, next to the downloader.
-            settings["DOWNLOADER_MIDDLEWARES"]["spiders.middlewares.OfflineMirrorMiddleware"] = 950
+            # Every http(s) request is answered from fixtures/ by the offline download handler.
+            handler = "spiders.offline.OfflineDownloadHandler"
+            settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, "addon")
         if not is_local_mirror(settings):
             return
         for name, value in {

@@ -9,6 +9,7 @@ by its link when the post has one, otherwise by looking its title up in the cata
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -17,12 +18,20 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from spiders.base import ArchiveSpider
+from items import ListingEntry
+from spiders.base import ArchiveSpider, CollectionDraft
 from spiders.pages import parse_current_listing
 from spiders.pages.common import record_id_from_url
 from spiders.pages.release_post import parse_release_post, title_without_date
 
+# Stored as the collection's site generation: a Wilson Center blog post, not the archive.
+RELEASE = "release"
 DEFAULT_POST = "https://www.wilsoncenter.org/blog-post/new-korean-war-documents-digitalarchiveorg"
+
+
+@dataclass
+class ReleaseDraft(CollectionDraft):
+    pending: int = 0  # catalog searches still to answer
 
 
 class ReleasesSpider(ArchiveSpider):
@@ -35,7 +44,8 @@ class ReleasesSpider(ArchiveSpider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ReleasesSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.allowed_domains += sorted({urlsplit(u).hostname for u in spider.posts} - {None})
+        assert isinstance(spider, ReleasesSpider)
+        spider.allowed_domains += sorted({h for u in spider.posts if (h := urlsplit(u).hostname)})
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
@@ -48,67 +58,66 @@ class ReleasesSpider(ArchiveSpider):
             yield self.rejected(response.url, "no list of documents in the post", response.status)
             return
         slug = urlsplit(response.url).path.rstrip("/").rsplit("/", 1)[-1]
-        state = {
-            "collection_id": f"release:{slug}",
-            "url": response.url,
-            "site_generation": "release",
-            "title": post.title,
-            "description": post.description,
-            "entries": [],
-            "pending": 0,
-        }
+        draft = ReleaseDraft(
+            collection_id=f"release:{slug}",
+            url=response.url,
+            site_generation=RELEASE,
+            title=post.title,
+            description=post.description,
+        )
         for release_entry in post.entries:
             url = self.site_url(release_entry.url) if release_entry.url else None
-            entry = {
-                "url": url,
-                "record_id": record_id_from_url(url),
-                "position": release_entry.position,
-                "date_text": release_entry.date_text,
-                "title": release_entry.title,
-                "summary": release_entry.summary,
-            }
-            state["entries"].append(entry)
+            entry = ListingEntry(
+                url=url or "",  # "" until the catalog search finds the document
+                record_id=record_id_from_url(url),
+                position=release_entry.position,
+                date_text=release_entry.date_text,
+                title=release_entry.title,
+                summary=release_entry.summary,
+            )
+            draft.entries.append(entry)
             if url:
                 if request := self.document_request(
-                    url, collection_id=state["collection_id"], listing_entry=entry
+                    url, collection_id=draft.collection_id, listing_entry=entry
                 ):
                     yield request
                 continue
-            state["pending"] += 1
+            draft.pending += 1
             query = urlencode({"search_api_fulltext": title_without_date(release_entry.title)})
             yield scrapy.Request(
                 self.site_url(f"/search?{query}"),
                 callback=self.on_search,
                 errback=self.on_search_error,
-                meta={"release": state, "entry": entry},
+                meta={"release": draft, "entry": entry},
             )
-        yield from self._search_done(state, finished=0)
+        yield from self._search_done(draft, finished=0)
 
     def on_search(self, response: Response) -> Iterator[Any]:
-        entry, state = response.meta["entry"], response.meta["release"]
-        wanted = title_without_date(entry["title"]).casefold()
+        entry: ListingEntry = response.meta["entry"]
+        draft: ReleaseDraft = response.meta["release"]
+        wanted = title_without_date(entry.title or "").casefold()
         matches = [e for e in parse_current_listing(response.text, response.url).entries
-                   if (e["title"] or "").casefold() == wanted]  # fmt: skip
+                   if (e.title or "").casefold() == wanted]  # fmt: skip
         if matches:
-            entry["url"] = matches[0]["url"]
-            entry["record_id"] = record_id_from_url(entry["url"])
+            entry.url = matches[0].url
+            entry.record_id = record_id_from_url(entry.url)
             request = self.document_request(
-                entry["url"], collection_id=state["collection_id"], listing_entry=entry
+                entry.url, collection_id=draft.collection_id, listing_entry=entry
             )
             if request is not None:
                 yield request
         else:
             yield self.rejected(
-                response.url, f"no catalog result titled {entry['title']!r}", response.status
+                response.url, f"no catalog result titled {entry.title!r}", response.status
             )
-        yield from self._search_done(state)
+        yield from self._search_done(draft)
 
     def on_search_error(self, failure: Failure) -> Iterator[Any]:
         yield from self.on_error(failure)
-        yield from self._search_done(failure.request.meta["release"])
+        yield from self._search_done(failure.request.meta["release"])  # type: ignore[attr-defined]
 
-    def _search_done(self, state: dict[str, Any], finished: int = 1) -> Iterator[Any]:
+    def _search_done(self, draft: ReleaseDraft, finished: int = 1) -> Iterator[Any]:
         """The post's collection item, once every title lookup has answered."""
-        state["pending"] -= finished
-        if state["pending"] == 0:
-            yield self.collection_item(state)
+        draft.pending -= finished
+        if draft.pending == 0:
+            yield self.collection_item(draft)

@@ -13,9 +13,10 @@ import pytest
 from conftest import DOCUMENTS, SHARED_REAL, build, query, run_scrapy
 from expectations import expected_fields
 from sqlalchemy import create_engine, inspect, text
+from support.mirror import serve_in_thread
 
 from pipelines.names import parse_title
-from spiders.mirror import serve_in_thread
+from spiders.pages import CollectionIndex, parse_page
 
 MAO = "113071"
 MAO_TITLE = "Ciphered Telegram No. 23256, Mao Zedong to Cde. Filippov [Stalin]"
@@ -376,6 +377,7 @@ def test_loopback_real_page(tmp_path):
                 "language": None,
                 "url": f"{base_url}/sites/default/files/shared-media/imported_document_original_file/"
                 "1969_10_13__Aide_Memoire_SecGen_and_Hamdi_Ould_Mouknass.pdf",
+                "html": None,
             }
         ],
         "authors": ["Thant, U", "Mouknass, Hamdi Ould"],
@@ -393,6 +395,14 @@ def test_loopback_real_page(tmp_path):
             "Obtained for CWIHP by Charles Kraus."
         ),
         "original_archives": ["United Nations Archives and Records Management Section (UN ARMS)"],
+        # The archive table's record of it (pipelines/archive_table.py).
+        "archives": [
+            {
+                "name": "United Nations Archives and Records Management Section",
+                "abbreviation": "UN ARMS",
+                "country": "United Nations",
+            }
+        ],
         "languages": ["English"],
         "rights": None,
         "uploaded_date": "2013-10-31",
@@ -440,3 +450,24 @@ def test_unreachable_database_fails_without_password():
     )
     assert "s3cret" not in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_collection_all_crawls_every_topic_the_index_lists(tmp_path):
+    """`-a all=1` starts at /topics and crawls each topic it lists, with its documents."""
+    index = (build.ROOT / "site" / "topics.html").read_text(encoding="utf-8")
+    topics = parse_page(index, "https://digitalarchive.wilsoncenter.org/topics")
+    assert isinstance(topics, CollectionIndex) and topics.collection_urls  # what the mirror lists
+    url = f"sqlite:///{tmp_path / 'all.db'}"
+    result = run_scrapy(
+        "crawl", "collection", "-a", "all=1", "-s", "DA_OFFLINE=1", "-s", f"DATABASE_URL={url}"
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "crawl finished: collections 1," in result.stdout
+    stored = query(
+        url,
+        """SELECT c.collection_id, c.title, count(dc.document_id) FROM collections c
+           JOIN document_collections dc ON dc.collection_id = c.id GROUP BY c.id""",
+    )
+    assert len(stored) == len(topics.collection_urls)
+    assert stored == [(f"topics:{build.TOPIC_ID}", build.COLLECTION_TITLE, len(DOCUMENTS))]
+    assert query(url, "SELECT count(*) FROM documents") == [(len(DOCUMENTS),)]

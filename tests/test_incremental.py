@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import DOCUMENTS, PROJECT, SITE, build, query, run_scrapy
 from sqlalchemy import create_engine, text
-
-from spiders.mirror import FixtureSite, MirrorResponse, serve_in_thread
+from support.mirror import FixtureSite, MirrorResponse, serve_in_thread
 
 MAO = next(d for d in DOCUMENTS if d["record_id"] == "113071")
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 import pytest
 from conftest import SITE, live_url
 
-from spiders.items import DocumentItem
-from spiders.pages import CollectionPage, ListingPage, parse_page
+from items import DOCUMENT_LIST_COLUMNS
+from spiders.pages import CollectionPage, DocumentPage, ListingPage, parse_page
 
 # Wayback captures are covered by test_pages_wayback.py (they parse once unwrapped).
 PAGES = sorted(p for p in SITE.rglob("*.html") if "_wayback" not in p.parts)
@@ -20,21 +19,22 @@ def parse_fixture(path):
     return parse_page(path.read_text(encoding="utf-8"), live_url("/" + relative))
 
 
-PARSED = [(path, *parse_fixture(path)) for path in PAGES]
+PARSED = [(path, parse_fixture(path)) for path in PAGES]
 DOCUMENT_ITEMS = [
-    pytest.param(item, id=p.name) for p, _, item in PARSED if isinstance(item, DocumentItem)
+    pytest.param(page.item, id=p.name) for p, page in PARSED if isinstance(page, DocumentPage)
 ]
 LISTINGS = [
     pytest.param(page, id=str(p.relative_to(SITE)))
-    for p, _, page in PARSED
+    for p, page in PARSED
     if isinstance(page, (CollectionPage, ListingPage))
 ]
-LIST_FIELDS = [f.name for f in dataclasses.fields(DocumentItem) if f.type.startswith("list")]
+# Lists of names (versions, citations… are lists of parts, checked on their own).
+LIST_FIELDS = [*DOCUMENT_LIST_COLUMNS, "collections", "alias_urls"]
 TEXT_FIELDS = ["title", "date_text", "summary", "source", "classification", "document_type"]
 
 
 def test_the_mirror_has_every_page_kind():
-    kinds = {(kind.type, kind.generation) for _, kind, _ in PARSED}
+    kinds = {(page.type, page.site_generation) for _, page in PARSED}
     assert {
         ("document", "current"),
         ("document", "legacy"),
@@ -59,9 +59,8 @@ def test_lists_are_lists_of_nonempty_unique_strings(item):
     for name in LIST_FIELDS:
         value = getattr(item, name)
         assert isinstance(value, list), name
-        if name != "versions":
-            assert all(isinstance(v, str) and v for v in value), name
-            assert len(set(value)) == len(value), name
+        assert all(isinstance(v, str) and v for v in value), name
+        assert len(set(value)) == len(value), name
 
 
 @pytest.mark.parametrize("item", DOCUMENT_ITEMS)
@@ -98,14 +97,14 @@ def test_uploaded_date_is_iso(item):
 @pytest.mark.parametrize("item", DOCUMENT_ITEMS)
 def test_versions_have_type_and_url_or_html(item):
     for version in item.versions:
-        assert version["type"] in {"original", "translation", "transcript"}
-        assert bool(version.get("url")) != bool(version.get("html"))
+        assert version.type in {"original", "translation", "transcript"}
+        assert bool(version.url) != bool(version.html)
 
 
 @pytest.mark.parametrize("page", LISTINGS)
 def test_listing_rows_link_documents_in_order(page):
     assert page.entries
-    assert [e["position"] for e in page.entries] == sorted(e["position"] for e in page.entries)
+    assert [e.position for e in page.entries] == sorted(e.position for e in page.entries)
     for entry in page.entries:
-        assert "/document/" in entry["url"]
-        assert entry["title"]
+        assert "/document/" in entry.url
+        assert entry.title

@@ -8,6 +8,7 @@ import sys
 import pytest
 from sqlalchemy import select, text, update
 
+from items import HttpInfo, RunStatus
 from models import runs
 from models.db import make_engine, upgrade
 from models.store import ArchiveStore
@@ -50,7 +51,7 @@ def test_other_jobs_are_not_locked_out(engine):
 
 def test_a_finished_run_releases_the_lock(engine):
     first = runs.start_run(engine, "catalog", {})
-    runs.finish_run(engine, first.id, "finished", {"documents_new": 2}, {"x": 1})
+    runs.finish_run(engine, first.id, RunStatus.FINISHED, {"documents_new": 2}, {"x": 1})
     second = runs.start_run(engine, "catalog", {})
     assert second.resumed_from is None
     assert runs.run_outcome(engine, first.id) == ("finished", None)
@@ -68,23 +69,18 @@ def test_a_killed_run_is_found_stale_and_resumed(engine):
 def test_resume_skips_what_the_interrupted_runs_committed(engine):
     store = ArchiveStore(engine)
     first = runs.start_run(engine, "catalog", {})
-    store.save_fetches(
-        [{"url": "https://x/document/1", "urls": ["https://x/document/1"], "status": 200}], first.id
-    )
-    runs.finish_run(engine, first.id, "interrupted", {}, {}, "spider closed: shutdown")
+    store.fetch_state.save([HttpInfo(200, ["https://x/document/1"])], first.id)
+    runs.finish_run(engine, first.id, RunStatus.INTERRUPTED, {}, {}, "spider closed: shutdown")
     second = runs.start_run(engine, "catalog", {})
-    store.save_fetches(
-        [{"url": "https://x/document/2", "urls": ["https://x/document/2"], "status": 200}],
-        second.id,
-    )
-    runs.finish_run(engine, second.id, "interrupted", {}, {}, "spider closed: shutdown")
+    store.fetch_state.save([HttpInfo(200, ["https://x/document/2"])], second.id)
+    runs.finish_run(engine, second.id, RunStatus.INTERRUPTED, {}, {}, "spider closed: shutdown")
     third = runs.start_run(engine, "catalog", {})
     assert runs.done_urls(engine, third) == {"https://x/document/1", "https://x/document/2"}
 
 
 def test_a_run_after_a_finished_one_resumes_nothing(engine):
     first = runs.start_run(engine, "catalog", {})
-    runs.finish_run(engine, first.id, "finished", {}, {})
+    runs.finish_run(engine, first.id, RunStatus.FINISHED, {}, {})
     assert runs.done_urls(engine, runs.start_run(engine, "catalog", {})) == set()
 
 

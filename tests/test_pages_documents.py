@@ -136,7 +136,7 @@ def test_collections(doc):
 
 @pytest.mark.parametrize("doc", CASES)
 def test_versions(doc):
-    versions = [(v["type"], v["language"], v.get("url")) for v in parsed(doc).versions]
+    versions = [(v.type, v.language, v.url) for v in parsed(doc).versions]
     assert versions == expected_fields(doc)["versions"]
 
 
@@ -155,6 +155,6 @@ def test_rights_has_both_paragraphs(doc):
 @pytest.mark.parametrize("doc", CASES)
 def test_translation_html_is_stripped(doc):
     for version in parsed(doc).versions:
-        html = version.get("html") or ""
+        html = version.html or ""
         for residue in ("<script", "<style", "<meta", "<title", "style="):
             assert residue not in html

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import DOCUMENTS, build, fixture_html, live_url
 
+from items import ListingEntry
 from spiders.pages import (
     parse_current_collection,
     parse_current_listing,
@@ -48,21 +49,21 @@ def test_legacy_collection_next_page(n):
 
 def test_legacy_collection_rows_in_listing_order():
     rows = [row for n in range(1, LEGACY_PAGES + 1) for row in legacy_page(n).entries]
-    assert [r["record_id"] for r in rows] == [d["record_id"] for d in ENTRIES]
-    assert [r["position"] for r in rows] == list(range(len(ENTRIES)))
+    assert [r.record_id for r in rows] == [d["record_id"] for d in ENTRIES]
+    assert [r.position for r in rows] == list(range(len(ENTRIES)))
 
 
 def test_legacy_collection_row_fields():
     row = legacy_page(1).entries[0]
     doc = ENTRIES[0]
-    assert row == {
-        "url": live_url(f"/document/{doc['record_id']}"),
-        "record_id": doc["record_id"],
-        "position": 0,
-        "date_text": build.display_date(doc["date"], "legacy") or None,
-        "title": doc["title"],
-        "summary": doc["listing_summary"] or None,
-    }
+    assert row == ListingEntry(
+        url=live_url(f"/document/{doc['record_id']}"),
+        record_id=doc["record_id"],
+        position=0,
+        date_text=build.display_date(doc["date"], "legacy") or None,
+        title=doc["title"],
+        summary=doc["listing_summary"] or None,
+    )
 
 
 def test_legacy_listing_rows():
@@ -72,7 +73,7 @@ def test_legacy_listing_rows():
         live_url(path + "?recordType=Record"),
     )
     expected = [d for d in DOCUMENTS if "Korean War, 1950-1953--Armistices" in d["subjects"]][:20]
-    assert [e["title"] for e in page.entries] == [d["title"] for d in expected]
+    assert [e.title for e in page.entries] == [d["title"] for d in expected]
     assert page.next_url is None
 
 
@@ -99,8 +100,8 @@ def test_current_collection_listing_url():
 
 def test_current_collection_popular_documents():
     popular = [d for d in DOCUMENTS if d["popular"]]
-    assert [e["title"] for e in topic_page().entries] == [d["title"] for d in popular]
-    assert [e["url"] for e in topic_page().entries] == [
+    assert [e.title for e in topic_page().entries] == [d["title"] for d in popular]
+    assert [e.url for e in topic_page().entries] == [
         live_url(f"/document/{d['slug']}") for d in popular
     ]
 
@@ -128,11 +129,11 @@ def test_current_listing_next_url(page):
 
 def test_current_listing_rows():
     rows = [row for page in range(CURRENT_PAGES) for row in current_listing(page).entries]
-    assert [r["url"] for r in rows] == [live_url(f"/document/{d['slug']}") for d in DOCUMENTS]
-    assert [r["date_text"] for r in rows] == [
+    assert [r.url for r in rows] == [live_url(f"/document/{d['slug']}") for d in DOCUMENTS]
+    assert [r.date_text for r in rows] == [
         build.display_date(d["date"], "current") or None for d in DOCUMENTS
     ]
-    assert [r["summary"] for r in rows] == [d["listing_summary"] or None for d in DOCUMENTS]
+    assert [r.summary for r in rows] == [d["listing_summary"] or None for d in DOCUMENTS]
 
 
 def test_current_listing_without_results_stops():

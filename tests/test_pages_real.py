@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import SHARED_REAL, live_url
 
+from items import Version, VersionType
 from spiders.pages import detect_page, parse_current_document
 
 REAL_DOCUMENT = SHARED_REAL / "document-aide-memoire-meeting-hamdi-o-mouknass.html"
@@ -93,14 +94,13 @@ def test_information_blocks(item):
 
 def test_versions_scan_only(item):
     assert item.versions == [
-        {
-            "type": "original",
-            "language": None,
-            "url": live_url(
+        Version(
+            VersionType.ORIGINAL,
+            url=live_url(
                 "/sites/default/files/shared-media/imported_document_original_file/"
                 "1969_10_13__Aide_Memoire_SecGen_and_Hamdi_Ould_Mouknass.pdf"
             ),
-        }
+        )
     ]
     assert item.text is None
 

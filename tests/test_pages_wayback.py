@@ -7,7 +7,7 @@ import pytest
 from conftest import DOCUMENTS, build, fixture_html, run_scrapy
 from sqlalchemy import create_engine, text
 
-from spiders.pages import parse_page
+from spiders.pages import CollectionPage, parse_page
 from spiders.pages.wayback import capture_url, parse_capture_url, unwrap
 
 LIVE = "https://digitalarchive.wilsoncenter.org"
@@ -57,8 +57,9 @@ def test_toolbar_scripts_and_rewriting_are_gone():
 
 def test_unwrapped_collection_parses_like_the_original():
     original_url = COLLECTION
-    _, captured = parse_page(unwrapped("collection/169/korean-war-armistice"), original_url)
-    _, live = parse_page(fixture_html("collection/169/korean-war-armistice.html"), original_url)
+    captured = parse_page(unwrapped("collection/169/korean-war-armistice"), original_url)
+    live = parse_page(fixture_html("collection/169/korean-war-armistice.html"), original_url)
+    assert isinstance(captured, CollectionPage) and isinstance(live, CollectionPage)
     assert captured.entries == live.entries  # the toolbar's look-alike row is not a document
     assert (captured.title, captured.next_url) == (live.title, live.next_url)
 

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from items import DocumentItem
 from pipelines.archive_table import ARCHIVES
 from pipelines.citations import CitationsPipeline, archive_for, parse_citations
-from spiders.items import DocumentItem
 
 TABLE = tomllib.loads((Path(__file__).parent / "data" / "citations.toml").read_text())["source"]
 FIELDS = ("repository", "repository_name", "kind", "fond", "opis", "delo", "papka", "listy",
@@ -61,11 +61,11 @@ def test_archive_table_keys_are_unique():
     assert len(keys) == len(set(keys))
 
 
-def test_pipeline_adds_citations_as_dicts():
+def test_pipeline_adds_citations():
     item = DocumentItem(url="u", source="RGASPI, f. 558, op. 11, d. 341, ll. 86-88.")
     CitationsPipeline().process_item(item)
     [citation] = item.citations
-    assert (citation["repository"], citation["fond"], citation["country"]) == (
+    assert (citation.repository, citation.fond, citation.country) == (
         "RGASPI",
         "558",
         "Russia",

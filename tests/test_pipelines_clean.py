@@ -6,8 +6,8 @@ import unicodedata
 
 import pytest
 
+from items import DocumentItem
 from pipelines.clean import CleanTextPipeline, clean_text
-from spiders.items import DocumentItem
 
 DECOMPOSED = unicodedata.normalize("NFD", "Révész, Béla")
 

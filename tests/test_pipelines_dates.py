@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from items import DocumentItem
 from pipelines.dates import PRECISIONS, DatesPipeline, date_from_title, parse_date
-from spiders.items import DocumentItem
 
 TABLE = tomllib.loads((Path(__file__).parent / "data" / "dates.toml").read_text())["date"]
 

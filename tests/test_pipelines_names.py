@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from items import Alias, DocumentItem
 from pipelines.names import NamesPipeline, parse_person_name, parse_title
-from spiders.items import DocumentItem
 
 
 @pytest.mark.parametrize(
@@ -144,7 +144,7 @@ def test_titles(title, document_type, number, sender, recipients):
     ],
 )
 def test_pseudonym_resolves_to_the_real_name(title):
-    assert parse_title(title).aliases == [{"name": "Stalin", "alias": "Filippov"}]
+    assert parse_title(title).aliases == [Alias("Stalin", "Filippov")]
 
 
 def test_an_office_is_not_a_pseudonym():
@@ -166,7 +166,7 @@ def test_pipeline_keeps_the_page_type_and_adds_title_parts():
         "Mao Zedong",
         ["Stalin"],
     )
-    assert [p["display_name"] for p in item.persons] == ["Mao Zedong", "Joseph Stalin"]
+    assert [p.display_name for p in item.persons] == ["Mao Zedong", "Joseph Stalin"]
 
 
 @given(st.text(max_size=120))

@@ -5,9 +5,16 @@ from __future__ import annotations
 import pytest
 from scrapy.utils.test import get_crawler
 
+from items import (
+    CollectionItem,
+    DocumentItem,
+    ListingEntry,
+    RejectedItem,
+    Version,
+    VersionType,
+)
 from pipelines.validate import ValidatePipeline, validation_errors
 from spiders.collection import CollectionSpider
-from spiders.items import CollectionItem, DocumentItem, RejectedItem
 
 
 def valid_document(**changes) -> DocumentItem:
@@ -42,8 +49,8 @@ def test_valid_document_passes(pipeline):
         ({"record_id": "12a"}, "record_id is not a number: '12a'"),
         ({"site_generation": "future"}, "unknown site_generation 'future'"),
         ({"uploaded_date": "April 2, 2013"}, "uploaded_date is not YYYY-MM-DD: 'April 2, 2013'"),
-        ({"versions": [{"type": "scan", "url": "u"}]}, "unknown version type 'scan'"),
-        ({"versions": [{"type": "original"}]}, "version without url or html"),
+        ({"versions": [Version("scan", url="u")]}, "unknown version type 'scan'"),  # type: ignore[arg-type]
+        ({"versions": [Version(VersionType.ORIGINAL)]}, "version without url or html"),
     ],
 )
 def test_invalid_document_becomes_rejected_item(pipeline, changes, reason):
@@ -63,7 +70,9 @@ def test_canonical_url_is_enough_without_record_id():
 
 
 def test_collection_needs_an_id_and_unique_positions():
-    item = CollectionItem(collection_id="", url="u", documents=[{"position": 0}, {"position": 0}])
+    item = CollectionItem(
+        collection_id="", url="u", documents=[ListingEntry("u", 0), ListingEntry("v", 0)]
+    )
     assert validation_errors(item) == [
         "missing collection_id",
         "duplicate positions in the listing",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from urllib.parse import urljoin
 
 import lxml.html
@@ -125,3 +126,19 @@ def split_names(value: str | None) -> list[str]:
         return []
     parts = re.split(r"\s*;\s*|\s*,\s*(?:and\s+)?|\s+and\s+|\s+&\s+", value)
     return [p for p in (squash(p) for p in parts) if p]
+
+
+def best_text(
+    panes: Sequence[tuple[str, str | None, etree._Element]],
+) -> etree._Element | None:
+    """Which of a document's text panes becomes its `text`, on both site generations:
+    the English translation, else the first translation, else the English transcript, else
+    the first transcript. `panes` are (version type, language, element) in page order."""
+    for kind in ("translation", "transcript"):
+        candidates = [(language, pane) for type_, language, pane in panes if type_ == kind]
+        for language, pane in candidates:
+            if (language or "").lower() == "english":
+                return pane
+        if candidates:
+            return candidates[0][1]
+    return None

@@ -12,9 +12,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lxml import etree
 
-from spiders.items import DocumentItem
+from items import DocumentItem, ListingEntry, SiteGeneration, Version, VersionType
 from spiders.pages.common import (
     absolute,
+    best_text,
     block_text,
     css,
     first,
@@ -29,7 +30,7 @@ from spiders.pages.common import (
     texts,
     xpath,
 )
-from spiders.pages.listing import CollectionPage, ListingPage, entry
+from spiders.pages.results import CollectionIndex, CollectionPage, ListingPage, listing_entry
 
 MAIN = css("main#main")
 CANONICAL = css('link[rel="canonical"]')
@@ -96,7 +97,7 @@ def parse_current_document(
     main = first(MAIN(root))
     if main is None:
         raise ValueError("no <main id='main'> element: not a current-site document page")
-    item = DocumentItem(url=url, site_generation="current", fetched_at=fetched_at)
+    item = DocumentItem(url=url, site_generation=SiteGeneration.CURRENT, fetched_at=fetched_at)
     item.canonical_url = _link_href(root, CANONICAL, url)
     item.node_id = _node_id(root, url)
     jumbo, body, information = _sections(main)
@@ -125,7 +126,7 @@ def parse_current_document(
     )
     item.versions, item.text = _versions(body, url)
     if item.download_url is None:
-        item.download_url = next((v["url"] for v in item.versions if v.get("url")), None)
+        item.download_url = next((v.url for v in item.versions if v.url), None)
     item.alias_urls = _unique(
         [url, item.canonical_url, _link_href(root, SHORTLINK, url), citation_url]
     )
@@ -175,26 +176,18 @@ def _read_information(main: etree._Element, item: DocumentItem) -> None:
             item.classification = text_of(value)
 
 
-def _versions(main: etree._Element, url: str) -> tuple[list[dict], str | None]:
-    """One entry per tab pane: scans as URLs, translations and transcripts as cleaned HTML.
-
-    The best text is the English translation, else any translation, else a transcript.
-    """
-    versions: list[dict] = []
-    texts_by_type: dict[str, list[tuple[str | None, etree._Element]]] = {}
+def _versions(main: etree._Element, url: str) -> tuple[list[Version], str | None]:
+    """One entry per tab pane: scans as URLs, translations and transcripts as cleaned HTML."""
+    versions: list[Version] = []
+    panes: list[tuple[VersionType, str | None, etree._Element]] = []
     for pane in TAB_PANES(main):
         pane_id = pane.get("id", "")
-        kind = pane_id.split("-", 1)[0].lower()
-        if kind not in {"original", "translation", "transcript"}:
+        try:
+            kind = VersionType(pane_id.split("-", 1)[0].lower())
+        except ValueError:
             continue
         for obj in PDF_PREVIEWS(pane):
-            versions.append(
-                {
-                    "type": kind,
-                    "language": _pane_language(pane),
-                    "url": absolute(url, obj.get("data")),
-                }
-            )
+            versions.append(Version(kind, _pane_language(pane), url=absolute(url, obj.get("data"))))
         inner = [
             p for p in pane.iter() if p is not pane and str(p.get("id", "")).startswith(f"{kind}-")
         ]
@@ -205,9 +198,9 @@ def _versions(main: etree._Element, url: str) -> tuple[list[dict], str | None]:
             if kind == "original" and not inner:
                 continue  # the original pane holds only scan previews
             language = _pane_language(lang_pane)
-            versions.append({"type": kind, "language": language, "html": inner_html(lang_pane)})
-            texts_by_type.setdefault(kind, []).append((language, lang_pane))
-    best = _best_text_pane(texts_by_type)
+            versions.append(Version(kind, language, html=inner_html(lang_pane)))
+            panes.append((kind, language, lang_pane))
+    best = best_text(panes)
     return versions, block_text(best) if best is not None else None
 
 
@@ -218,36 +211,33 @@ def _pane_language(pane: etree._Element) -> str | None:
     return pane.get("data-language") or None
 
 
-def _best_text_pane(
-    panes: dict[str, list[tuple[str | None, etree._Element]]],
-) -> etree._Element | None:
-    for kind in ("translation", "transcript"):
-        candidates = panes.get(kind, [])
-        for language, pane in candidates:
-            if (language or "").lower() == "english":
-                return pane
-        if candidates:
-            return candidates[0][1]
-    return None
-
-
 def parse_current_listing(html: str | bytes | etree._Element, url: str) -> ListingPage:
     """A catalog or facet listing page: result rows, the count line, the next page."""
     root = load_html(html)
     main = first(MAIN(root))
     if main is None:
         raise ValueError("no <main id='main'> element: not a current-site listing page")
-    entries = []
+    entries: list[ListingEntry] = []
     for link in LISTING_LINKS(main):
         row = next((a for a in link.iterancestors("tr")), None)
-        entries.append(_listing_entry(link, row, url, len(entries)))
+        if (entry := _listing_entry(link, row, url, len(entries))) is not None:
+            entries.append(entry)
     count = _count_line(main)
     return ListingPage(
-        url=url, entries=entries, count=count, next_url=_next_listing_url(url, count, entries)
+        url=url,
+        site_generation=SiteGeneration.CURRENT,
+        entries=entries,
+        count=count,
+        next_url=_next_listing_url(url, count, entries),
     )
 
 
-def _listing_entry(link: etree._Element, row: etree._Element | None, url: str, position: int):
+def _listing_entry(
+    link: etree._Element, row: etree._Element | None, url: str, position: int
+) -> ListingEntry | None:
+    href = absolute(url, link.get("href"))
+    if href is None:
+        return None
     title = text_of(link)
     date_text = summary = None
     if row is not None:
@@ -261,7 +251,7 @@ def _listing_entry(link: etree._Element, row: etree._Element | None, url: str, p
             row.xpath(".//*[contains(@class, 'summary')] | .//td[@class='document']//p")
         )
         summary = text_of(summary_el)
-    return entry(absolute(url, link.get("href")), position, date_text, title, summary)
+    return listing_entry(href, position, date_text, title, summary)
 
 
 def _count_line(main: etree._Element) -> tuple[int, int, int] | None:
@@ -309,14 +299,15 @@ def parse_current_collection(html: str | bytes | etree._Element, url: str) -> Co
     listing_url = None
     if topic_id:
         listing_url = absolute(url, f"/search?f[0]=topics:{topic_id}&fo[0]={topic_id}")
-    popular = []
+    popular: list[ListingEntry] = []
     for card in POPULAR_CARDS(main):
         link = first(CARD_LINK(card)) if card.tag != "a" else card
-        if link is None:
+        href = absolute(url, link.get("href")) if link is not None else None
+        if link is None or href is None:
             continue
         popular.append(
-            entry(
-                absolute(url, link.get("href")),
+            listing_entry(
+                href,
                 len(popular),
                 text_of(first(CARD_DATE(card))),
                 text_of(first(CARD_TITLE(card))) or text_of(link),
@@ -331,7 +322,7 @@ def parse_current_collection(html: str | bytes | etree._Element, url: str) -> Co
         description=description,
         entries=popular,
         listing_url=listing_url,
-        site_generation="current",
+        site_generation=SiteGeneration.CURRENT,
     )
 
 
@@ -362,8 +353,13 @@ def _unique(values) -> list[str]:
 COLLECTION_LINK = re.compile(r"^/(?:topics/[^/?#]+|collection/\d+/[^/?#]+)/?$")
 
 
+def parse_collection_index(html: str | bytes | etree._Element, url: str) -> CollectionIndex:
+    """The collections an index page lists: topic pages (current) or legacy collections."""
+    return CollectionIndex(url, SiteGeneration.CURRENT, collection_links(html, url))
+
+
 def collection_links(html: str | bytes | etree._Element, url: str) -> list[str]:
-    """The collections an index page lists: topic pages (current) or legacy collections.
+    """The links to collections on an index page.
 
     Scoped to `<main>` when there is one: the header megamenus list topics too.
     """

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from items import PageType, SiteGeneration
 from spiders.pages.common import css, first, load_html, text_of
 
 CHALLENGE_TITLE = re.compile(
@@ -44,15 +45,19 @@ LEGACY_COLLECTION = css(".collection-info")
 LEGACY_LISTING = css(".search-res")
 
 
+FAILURES = frozenset({PageType.CHALLENGE, PageType.ERROR, PageType.UNKNOWN})
+CURRENT, LEGACY = SiteGeneration.CURRENT, SiteGeneration.LEGACY
+
+
 @dataclass(frozen=True)
 class PageKind:
-    type: str  # document | collection | listing | index | challenge | error | unknown
-    generation: str | None = None  # current | legacy | None
+    type: PageType
+    generation: SiteGeneration | None = None
     reason: str | None = None  # why a challenge or error page was recognised
 
     @property
     def is_failure(self) -> bool:
-        return self.type in {"challenge", "error", "unknown"}
+        return self.type in FAILURES
 
 
 def detect_page(
@@ -65,33 +70,33 @@ def detect_page(
     try:
         root = load_html(html)
     except (ValueError, etree.ParserError) as exc:
-        return PageKind("unknown", reason=f"unparseable page: {exc}")
+        return PageKind(PageType.UNKNOWN, reason=f"unparseable page: {exc}")
     if raw is None and not isinstance(html, etree._Element):
         raw = html
     challenge = challenge_reason(root) if raw is None or might_be_challenge(raw) else None
     if challenge:
-        return PageKind("challenge", reason=challenge)
+        return PageKind(PageType.CHALLENGE, reason=challenge)
     title = text_of(first(TITLE(root))) or ""
     if ERROR_TITLE.match(title):
-        return PageKind("error", reason=f"error page: {title}")
+        return PageKind(PageType.ERROR, reason=f"error page: {title}")
 
     if DRUPAL_MARKERS(root) or MAIN(root):
         if CURRENT_DOCUMENT(root):
-            return PageKind("document", "current")
+            return PageKind(PageType.DOCUMENT, CURRENT)
         if CURRENT_COLLECTION(root):
-            return PageKind("collection", "current")
+            return PageKind(PageType.COLLECTION, CURRENT)
         if CURRENT_LISTING(root):
-            return PageKind("listing", "current")
+            return PageKind(PageType.LISTING, CURRENT)
         if CURRENT_INDEX(root):
-            return PageKind("index", "current")
-        return PageKind("unknown", "current", reason="current-site page of an unknown type")
+            return PageKind(PageType.INDEX, CURRENT)
+        return PageKind(PageType.UNKNOWN, CURRENT, reason="current-site page of an unknown type")
     if LEGACY_DOCUMENT(root):
-        return PageKind("document", "legacy")
+        return PageKind(PageType.DOCUMENT, LEGACY)
     if LEGACY_COLLECTION(root):
-        return PageKind("collection", "legacy")
+        return PageKind(PageType.COLLECTION, LEGACY)
     if LEGACY_LISTING(root):
-        return PageKind("listing", "legacy")
-    return PageKind("unknown", reason="not a Digital Archive page (no known markup)")
+        return PageKind(PageType.LISTING, LEGACY)
+    return PageKind(PageType.UNKNOWN, reason="not a Digital Archive page (no known markup)")
 
 
 # Every challenge or block page contains one of these; ordinary pages (even those with

@@ -12,9 +12,10 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from spiders.items import DocumentItem
+from items import DocumentItem, ListingEntry, SiteGeneration, Version, VersionType
 from spiders.pages.common import (
     absolute,
+    best_text,
     block_text,
     css,
     first,
@@ -27,7 +28,7 @@ from spiders.pages.common import (
     text_of,
     texts,
 )
-from spiders.pages.listing import CollectionPage, ListingPage, entry
+from spiders.pages.results import CollectionPage, ListingPage, listing_entry
 
 CANONICAL = css('link[rel="canonical"]')
 DOC_TITLE = css(".doc-head h1, #content h1")
@@ -85,7 +86,7 @@ def parse_legacy_document(
     info = first(INFO(root))
     if info is None:
         raise ValueError("no .doc-inf-information block: not a legacy document page")
-    item = DocumentItem(url=url, site_generation="legacy", fetched_at=fetched_at)
+    item = DocumentItem(url=url, site_generation=SiteGeneration.LEGACY, fetched_at=fetched_at)
     canonical = first(CANONICAL(root))
     item.canonical_url = absolute(url, canonical.get("href")) if canonical is not None else None
     item.title = text_of(first(DOC_TITLE(root)))
@@ -109,21 +110,23 @@ def parse_legacy_document(
     item.subjects = texts(SUBJECTS(root))
     item.record_id = item.record_id or record_id_from_url(item.canonical_url or url)
     for scan in SCANS(root):
-        item.versions.append(
-            {"type": "original", "language": None, "url": absolute(url, scan.get("href"))}
-        )
-    best = None
+        item.versions.append(Version(VersionType.ORIGINAL, url=absolute(url, scan.get("href"))))
+    panes = []
     for tab in TEXT_TABS(root):
-        kind = "translation" if "translation" in tab.get("class", "") else "transcript"
+        kind = (
+            VersionType.TRANSLATION
+            if "translation" in tab.get("class", "")
+            else VersionType.TRANSCRIPT
+        )
         strip_non_text(tab)
         if not tab.text_content().strip():
             continue
         language = tab.get("data-language")
-        item.versions.append({"type": kind, "language": language, "html": inner_html(tab)})
-        if best is None or (kind == "translation" and (language or "").lower() == "english"):
-            best = tab
+        item.versions.append(Version(kind, language, html=inner_html(tab)))
+        panes.append((kind, language, tab))
+    best = best_text(panes)
     item.text = block_text(best) if best is not None else None
-    item.download_url = next((v["url"] for v in item.versions if v.get("url")), None)
+    item.download_url = next((v.url for v in item.versions if v.url), None)
     item.alias_urls = list(dict.fromkeys(u for u in (url, item.canonical_url) if u))
     return item
 
@@ -147,7 +150,13 @@ def parse_legacy_listing(html: str | bytes | etree._Element, url: str) -> Listin
         page = int(match.group(1))
         wanted = f"/search-results/{page + 1}/"
         next_url = next((u for u in page_urls if urlsplit(u).path.startswith(wanted)), None)
-    return ListingPage(url=url, entries=entries, next_url=next_url, page_urls=page_urls)
+    return ListingPage(
+        url=url,
+        site_generation=SiteGeneration.LEGACY,
+        entries=entries,
+        next_url=next_url,
+        page_urls=page_urls,
+    )
 
 
 def parse_legacy_collection(
@@ -180,20 +189,21 @@ def parse_legacy_collection(
         description=description,
         entries=_rows(root, url, offset),
         next_url=next_url,
-        site_generation="legacy",
+        site_generation=SiteGeneration.LEGACY,
     )
 
 
-def _rows(root: etree._Element, url: str, offset: int) -> list[dict]:
-    entries = []
+def _rows(root: etree._Element, url: str, offset: int) -> list[ListingEntry]:
+    entries: list[ListingEntry] = []
     for row in RESULT_ROWS(root):
         link = first(ROW_LINK(row))
-        if link is None:
+        href = absolute(url, link.get("href")) if link is not None else None
+        if link is None or href is None:
             continue
         title = first(ROW_TITLE(row))
         entries.append(
-            entry(
-                absolute(url, link.get("href")),
+            listing_entry(
+                href,
                 offset + len(entries),
                 text_of(first(ROW_DATE(row))),
                 text_of(title) if title is not None else text_of(link),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from pipelines.dates import TITLE_DATE
+from items import TITLE_DATE
 from spiders.pages.common import absolute, css, first, load_html, text_of
 
 LIST_HEADING = re.compile(r"\b(?:newly\s+)?(?:translated|released|new)\b.*\bdocuments?\b", re.I)

@@ -1,5 +1,10 @@
-"""The bundled offline mirror: URL path -> fixture file, shared by offline mode and the
-loopback server.
+"""The bundled offline mirror, `fixtures/site/`, answering requests as the site would:
+URL path -> fixture file, with redirects, 404s, ETag/Last-Modified and 304s.
+
+With `DA_OFFLINE=1` (spiders/profile.py) `OfflineDownloadHandler` is Scrapy's download
+handler for http and https: no network at all, and every downloader middleware (robots.txt,
+redirects, retries, stats, conditional requests) sees its answers as real ones. The tests'
+loopback server (tests/support/mirror.py) serves the same `FixtureSite` over real HTTP.
 
 Layout of `fixtures/site/` (by URL path):
   /document/some-slug                 -> document/some-slug.html
@@ -9,26 +14,28 @@ Layout of `fixtures/site/` (by URL path):
   _redirects.json                     -> {"/document/111817": "/document/some-slug", …} (301)
   _wayback/{timestamp}/{path}.html    -> Wayback Machine captures: /web/{timestamp}/{original URL}
   404.html                            -> body of every 404
-
-Run `python -m spiders.mirror --port 8000` to serve it over HTTP on loopback, then crawl it
-with `-s DA_BASE_URL=http://127.0.0.1:8000`.
 """
 
 from __future__ import annotations
 
-import argparse
 import email.utils
 import hashlib
 import json
 import re
-import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+from scrapy import Request
+from scrapy.core.downloader.handlers.base import BaseDownloadHandler
+from scrapy.crawler import Crawler
+from scrapy.http import HtmlResponse, Response, TextResponse
+
+WAYBACK_PATH = re.compile(
+    r"^/web/(?P<ts>\d{14})(?:[a-z]{2}_)?/(?P<original>https?://[^/]+(?P<path>/.*))$"
+)
+
 
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "fixtures" / "site"
 # Fixed, so that ETag / Last-Modified do not depend on when the repository was cloned.
@@ -137,87 +144,23 @@ def _not_modified(request_headers: Mapping[str, str], validators: dict[str, str]
         return False
 
 
-@dataclass
-class LoggedRequest:
-    path: str
-    status: int
-    bytes: int
-    at: float  # time.monotonic()
-    conditional: bool  # sent If-None-Match or If-Modified-Since
+class OfflineDownloadHandler(BaseDownloadHandler):
+    """Scrapy's download handler for http(s) under `DA_OFFLINE=1`: answers from the mirror."""
 
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.site = FixtureSite(crawler.settings.get("DA_FIXTURES_DIR") or None)
 
-WAYBACK_PATH = re.compile(
-    r"^/web/(?P<ts>\d{14})(?:[a-z]{2}_)?/(?P<original>https?://[^/]+(?P<path>/.*))$"
-)
-
-
-class MirrorHandler(BaseHTTPRequestHandler):
-    site: FixtureSite
-    log: list[LoggedRequest]  # what tests and benchmarks inspect
-    latency: float = 0.0  # seconds before each answer (a slow site)
-    on_request: Any = None  # called with each LoggedRequest
-
-    def do_GET(self) -> None:
-        if self.latency:
-            time.sleep(self.latency)
-        answer = self.site.resolve(self.path, dict(self.headers.items()))
-        self.send_response(answer.status)
-        for name, value in answer.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(answer.body)))
-        self.end_headers()
-        self.wfile.write(answer.body)
-        conditional = "If-None-Match" in self.headers or "If-Modified-Since" in self.headers
-        entry = LoggedRequest(
-            self.path, answer.status, len(answer.body), time.monotonic(), conditional
+    async def download_request(self, request: Request) -> Response:
+        headers = {k.decode(): v[0].decode() for k, v in request.headers.items() if v}
+        answer = self.site.resolve(request.url, headers)
+        content_type = answer.headers.get("Content-Type", "")
+        response_class = HtmlResponse if content_type.startswith("text/html") else TextResponse
+        return response_class(
+            url=request.url,
+            status=answer.status,
+            headers=answer.headers,
+            body=answer.body,
+            encoding="utf-8",
+            request=request,
         )
-        self.log.append(entry)
-        if self.on_request is not None:
-            self.on_request(entry)
-
-    def log_message(self, format: str, *args: object) -> None:  # quiet
-        pass
-
-
-def make_server(
-    root: Path | str | None = None,
-    host: str = "127.0.0.1",
-    port: int = 0,
-    site: FixtureSite | None = None,
-    latency: float = 0.0,
-    on_request: Any = None,
-) -> ThreadingHTTPServer:
-    """A loopback HTTP server over the mirror; port 0 picks a free port. `server.log` lists
-    the requests it answered; `on_request` is called with each of them."""
-    site = site or FixtureSite(root, real_mtimes=True)
-    log: list[LoggedRequest] = []
-    attributes = {"site": site, "log": log, "latency": latency}
-    if on_request is not None:
-        attributes["on_request"] = staticmethod(on_request)
-    handler = type("Handler", (MirrorHandler,), attributes)
-    server = ThreadingHTTPServer((host, port), handler)
-    server.log = log  # type: ignore[attr-defined]
-    return server
-
-
-def serve_in_thread(
-    root: Path | str | None = None, site: FixtureSite | None = None, **options: Any
-) -> tuple[ThreadingHTTPServer, str]:
-    server = make_server(root, site=site, **options)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    host, port = server.server_address[:2]
-    return server, f"http://{host}:{port}"
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description="Serve the offline mirror on loopback.")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--root", default=None, help="mirror folder (default fixtures/site)")
-    args = parser.parse_args()
-    server = make_server(args.root, port=args.port)
-    print(f"serving {FixtureSite(args.root).root} at http://127.0.0.1:{args.port}", flush=True)
-    server.serve_forever()
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,219 @@
+"""The run's lifecycle, in one Scrapy extension: the database, the job lock, the run row, the
+heartbeat, the progress line, the summary line and the exit status.
+
+Other components reach it through Scrapy's API (`crawler.get_extension(RunExtension)`) for
+the database they share: the store pipeline writes through `run.store`, the spiders and
+middlewares read validators, resumed URLs and stored documents from it. With
+`DA_RUN_ENABLED=0` it is off (`NotConfigured`): nothing is read from or written to a database.
+
+The run starts when the spider opens, before any request: a database that cannot be reached
+or a job already running closes the spider at once (`CloseSpider`), and the crawl command
+turns that into one line and exit status 1.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections import Counter
+from functools import cached_property
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider, NotConfigured
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from twisted.internet import task
+
+from items import RunStatus
+from models import runs
+from models.db import DatabaseUnavailable, database_url, prepare_database, safe_url
+from models.fetch_state import Validators
+from models.store import ArchiveStore
+
+logger = logging.getLogger(__name__)
+
+CLOSE_REASON_STATUS = {
+    "finished": RunStatus.FINISHED,
+    "shutdown": RunStatus.INTERRUPTED,
+    "cancelled": RunStatus.INTERRUPTED,
+}
+# The run's counts live in the crawler's stats under this prefix (the store pipeline counts).
+COUNT_PREFIX = "archive/count/"
+OUTCOMES = ("documents_new", "documents_updated", "documents_unchanged", "rejected", "failed")
+
+
+class RunExtension:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        settings = crawler.settings
+        self.url = database_url(settings.get("DATABASE_URL"))
+        self.heartbeat_interval = settings.getfloat("DA_FLUSH_INTERVAL", 10)
+        self.progress_interval = settings.getfloat("DA_PROGRESS_INTERVAL", 60)
+        self.max_failed_ratio = settings.getfloat("DA_MAX_FAILED_RATIO", 0.5)
+        self.engine: Engine | None = None
+        self.run: runs.Run | None = None
+        self.status: RunStatus | None = None
+        self.reason: str | None = None
+        self.refused: str | None = None  # why the run could not start
+        self._store: ArchiveStore | None = None
+        self.ticker: task.LoopingCall | None = None
+        self.started = self.last_progress = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunExtension:
+        if not crawler.settings.getbool("DA_RUN_ENABLED", True):
+            raise NotConfigured("DA_RUN_ENABLED is off")
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    # -- what other components read ----------------------------------------------------------
+
+    @property
+    def store(self) -> ArchiveStore:
+        if self._store is None:
+            raise RuntimeError("the run has not started")
+        return self._store
+
+    @property
+    def run_id(self) -> int | None:
+        return self.run.id if self.run else None
+
+    @cached_property
+    def validators(self) -> dict[str, Validators]:
+        return self.store.fetch_state.validators()
+
+    @cached_property
+    def done(self) -> set[str]:
+        """URLs the interrupted run(s) this run resumes have already committed."""
+        assert self.engine is not None and self.run is not None
+        return runs.done_urls(self.engine, self.run)
+
+    @cached_property
+    def known(self) -> dict[str, str | None]:
+        """{url: uploaded_date} of the stored documents."""
+        return self.store.documents.known_documents()
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def spider_opened(self, spider: Spider) -> None:
+        arguments = getattr(spider, "arguments", {})
+        try:
+            self.engine = prepare_database(self.url)
+            self.run = runs.start_run(self.engine, spider.name, arguments)
+        except runs.JobLocked as exc:
+            self.refused = f"crawl refused: {exc}"
+        except DatabaseUnavailable as exc:
+            self.refused = f"crawl failed: {exc}"
+        if self.refused is not None:
+            raise CloseSpider("run refused")
+        assert self.engine is not None and self.run is not None
+        self._store = ArchiveStore(self.engine)
+        if self.run.resumed_from:
+            logger.info("resuming interrupted run %s", self.run.resumed_from)
+        self.ticker = task.LoopingCall(self.tick)
+        self.ticker.start(min(self.heartbeat_interval, self.progress_interval), now=False)
+
+    def tick(self) -> None:
+        """Beat the heart (so a dead run is found stale) and say how far we are."""
+        counts = self.counts()
+        try:
+            assert self.engine is not None and self.run is not None
+            runs.heartbeat(self.engine, self.run.id, counts)
+        except SQLAlchemyError as exc:
+            logger.error("heartbeat failed: %s", " ".join(str(exc).split())[:300])
+        if time.monotonic() - self.last_progress >= self.progress_interval:
+            self.last_progress = time.monotonic()
+            logger.info(progress_line(counts, time.monotonic() - self.started))
+
+    def counts(self) -> dict[str, int]:
+        """The run's counts from the crawler's stats: ours, and the downloader's requests and
+        responses by status class."""
+        stats = self.crawler.stats
+        assert stats is not None
+        values = stats.get_stats()
+        by_status = {
+            int(key.rsplit("/", 1)[1]): value
+            for key, value in values.items()
+            if key.startswith("downloader/response_status_count/")
+        }
+        ours = {
+            key.removeprefix(COUNT_PREFIX): value
+            for key, value in values.items()
+            if key.startswith(COUNT_PREFIX)
+        }
+        return ours | {
+            "requests": values.get("downloader/request_count", 0),
+            "responses_200": by_status.get(200, 0),
+            "responses_304": by_status.get(304, 0),
+            "responses_4xx": sum(n for s, n in by_status.items() if 400 <= s < 500),
+            "responses_5xx": sum(n for s, n in by_status.items() if 500 <= s < 600),
+        }
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.ticker is not None and self.ticker.running:
+            self.ticker.stop()
+        if self.run is None or self.engine is None:
+            return
+        counts = self.counts()
+        status = CLOSE_REASON_STATUS.get(reason, RunStatus.FAILED)
+        why = None if status is RunStatus.FINISHED else f"spider closed: {reason}"
+        pages = sum(counts.get(k, 0) for k in OUTCOMES)
+        failed = counts.get("failed", 0)
+        if status is RunStatus.FINISHED and failed >= 5 and failed > self.max_failed_ratio * pages:
+            status, why = RunStatus.FAILED, f"{failed} of {pages} pages failed"
+        stats = self.crawler.stats
+        assert stats is not None
+        plain = {k: v for k, v in stats.get_stats().items() if _is_plain(v)}
+        plain["close_reason"] = reason
+        for key, value in counts.items():
+            stats.set_value(f"archive/{key}", value)
+        stats.set_value("archive/run_status", status.value)
+        runs.finish_run(self.engine, self.run.id, status, counts, plain, why)
+        self.status, self.reason = status, why
+        line = summary_line(Counter(counts), status, safe_url(self.url))
+        logger.info(line)
+        print(line, file=sys.stdout, flush=True)
+
+    def outcome(self) -> tuple[RunStatus | None, str | None]:
+        """How the run ended, for the exit status. A run the engine never closed (a crash,
+        a forced shutdown) is recorded as failed here."""
+        if self.run is None or self.engine is None:
+            return self.status, self.reason
+        status, reason = runs.run_outcome(self.engine, self.run.id)
+        if status is RunStatus.RUNNING:
+            reason = "the crawl stopped before it could record its end"
+            runs.finish_run(self.engine, self.run.id, RunStatus.FAILED, {}, {}, reason)
+            status = RunStatus.FAILED
+        return status, reason
+
+
+def summary_line(counts: Counter[str], status: RunStatus, where: str) -> str:
+    withdrawn = f", withdrawn {counts['withdrawn']}" if counts["withdrawn"] else ""
+    return (
+        f"crawl {status}: collections {counts['collections']}, documents "
+        f"{counts['documents_new']} new / {counts['documents_updated']} updated / "
+        f"{counts['documents_unchanged']} unchanged, rejected {counts['rejected']}, "
+        f"failed {counts['failed']}{withdrawn}; {counts['requests']} requests "
+        f"({counts['responses_304']} not modified) -> {where}"
+    )
+
+
+def progress_line(counts: dict[str, int], elapsed: float) -> str:
+    stored = sum(
+        counts.get(k, 0) for k in ("documents_new", "documents_updated", "documents_unchanged")
+    )
+    rate = counts.get("requests", 0) / elapsed if elapsed > 0 else 0.0
+    return (
+        f"progress: {counts.get('requests', 0)} requests ({rate:.1f}/s), {stored} documents "
+        f"checked ({counts.get('documents_new', 0)} new, {counts.get('documents_updated', 0)} "
+        f"updated), {counts.get('rejected', 0)} rejected, {counts.get('failed', 0)} failed"
+    )
+
+
+def _is_plain(value: Any) -> bool:
+    return isinstance(value, (int, float, str, bool)) or value is None

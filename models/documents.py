@@ -1,0 +1,374 @@
+"""`documents` and what hangs off them: URLs, versions, revisions, and (through
+models/entities.py) names, citations and aliases.
+
+Documents are keyed by record id (fallback: canonical URL). Which stored documents a batch
+writes is decided by models/changes.py: an unchanged document is not written at all; a
+changed one is updated and its previous values kept in `document_revisions`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import Connection, Engine, bindparam, delete, select, update
+
+from items import (
+    DOCUMENT_CHILDREN,
+    DOCUMENT_COLUMNS,
+    DOCUMENT_LIST_COLUMNS,
+    TRACKED_FIELDS,
+    DocumentItem,
+)
+from models import entities
+from models.changes import Change, Incoming, Stored, classify
+from models.db import upsert
+from models.fetch_state import record_fetches
+from models.tables import (
+    ENTITY_LINKS,
+    Document,
+    DocumentRevision,
+    DocumentUrl,
+    DocumentVersion,
+    table_of,
+    utc_datetime,
+    utcnow,
+)
+
+documents = table_of(Document)
+document_urls = table_of(DocumentUrl)
+document_versions = table_of(DocumentVersion)
+document_revisions = table_of(DocumentRevision)
+DATE_COLUMNS = ("uploaded_date", "date_start", "date_end")
+
+
+@dataclass
+class SaveResult:
+    counts: Counter[str] = field(default_factory=Counter)  # new | updated | unchanged
+    failures: list[tuple[DocumentItem, str]] = field(default_factory=list)  # (item, reason)
+
+
+def plain(value: Any) -> Any:
+    """Item values as the database takes them: vocabularies as their strings."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def item_values(item: DocumentItem) -> dict[str, Any]:
+    return plain(dataclasses.asdict(item))
+
+
+def content_hash(values: dict[str, Any]) -> str:
+    tracked = {name: values.get(name) for name in TRACKED_FIELDS}
+    tracked["versions"] = _without_none(tracked.get("versions") or [])
+    encoded = json.dumps(tracked, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def document_row(values: dict[str, Any]) -> dict[str, Any]:
+    """The `documents` row for an item's values."""
+    row = {name: values.get(name) for name in DOCUMENT_COLUMNS}
+    row.update({name: list(values.get(name) or []) for name in DOCUMENT_LIST_COLUMNS})
+    row["url"] = values["url"]
+    for name in DATE_COLUMNS:
+        row[name] = _iso_date(values.get(name))
+    row["date_circa"] = bool(values.get("date_circa"))
+    row["fetched_at"] = values.get("fetched_at")
+    row["captured_at"] = utc_datetime(values.get("captured_at"))
+    children = {name: values.get(name) or [] for name in DOCUMENT_CHILDREN}
+    row["content_hash"] = content_hash({**row, **children})
+    return row
+
+
+def _iso_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date) or value is None:
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+class DocumentStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def save(self, items: Iterable[DocumentItem], run_id: int | None) -> SaveResult:
+        """Store a batch in one transaction, a few set-based statements per table. If the batch
+        fails, each item is tried alone, so that one bad item is recorded and the rest stored."""
+        batch = _last_per_key(items)
+        result = SaveResult()
+        try:
+            with self.engine.begin() as conn:
+                result.counts.update(self._save_batch(conn, batch, run_id))
+            return result
+        except Exception as exc:  # find the culprit: item by item
+            if len(batch) == 1:
+                result.failures.append((batch[0], f"database error: {one_line(exc)}"))
+                return result
+        for item in batch:
+            try:
+                with self.engine.begin() as conn:
+                    result.counts.update(self._save_batch(conn, [item], run_id))
+            except Exception as exc:  # recorded with its reason by the caller
+                result.failures.append((item, f"database error: {one_line(exc)}"))
+        return result
+
+    def _save_batch(
+        self, conn: Connection, items: list[DocumentItem], run_id: int | None
+    ) -> Counter[str]:
+        values = [item_values(item) for item in items]
+        rows = [document_row(v) for v in values]
+        existing = self._existing(conn, rows)
+        counts: Counter[str] = Counter()
+        changed: list[tuple[dict[str, Any], dict[str, Any], Any]] = []  # (values, row, old)
+        alias_only: list[tuple[dict[str, Any], int]] = []
+        back: list[int] = []
+        for item, row in zip(values, rows, strict=True):
+            old = existing.get(_key(row))
+            if old is None:
+                counts["new"] += 1
+                changed.append((item, row, None))
+                continue
+            stored = Stored(old["content_hash"], old["captured_at"], old["withdrawn_at"])
+            change = classify(stored, Incoming(row["content_hash"], row["captured_at"]))
+            if change in (Change.UNCHANGED, Change.RESTORED):
+                counts["unchanged"] += 1
+                alias_only.append((item, old["id"]))
+                if change is Change.RESTORED:
+                    back.append(old["id"])  # on the site again
+                continue
+            counts[change.value] += 1
+            changed.append((item, row, old))
+        now = utcnow()
+        if back:
+            conn.execute(
+                update(documents).where(documents.c.id.in_(back)).values(withdrawn_at=None)
+            )
+        updated = [(item, row, old) for item, row, old in changed if old is not None]
+        if updated:
+            self._keep_revisions(conn, updated, run_id)
+            conn.execute(
+                update(documents).where(documents.c.id == bindparam("_id")),
+                [
+                    {**row, "updated_at": now, "withdrawn_at": None, "_id": old["id"]}
+                    for _, row, old in updated
+                ],
+            )
+        new = [(item, row) for item, row, old in changed if old is None]
+        if new:
+            conn.execute(
+                documents.insert(),
+                [{**row, "first_seen_at": now, "updated_at": now} for _, row in new],
+            )
+            ids = self._existing(conn, [row for _, row in new])
+            changed = [(item, row, old or ids[_key(row)]) for item, row, old in changed]
+        batch = [(item, old["id"]) for item, _, old in changed]
+        if batch:
+            self._replace_children(conn, batch)
+        aliases = [
+            {"url": url, "document_id": doc_id} for item, doc_id in batch for url in _urls(item)
+        ]
+        upsert(
+            conn,
+            document_urls,
+            list({a["url"]: a for a in aliases}.values()),
+            ["url"],
+            update=["document_id"],
+        )
+        kept = [
+            {"url": url, "document_id": doc_id}
+            for item, doc_id in alias_only
+            for url in _urls(item)
+        ]
+        upsert(conn, document_urls, list({a["url"]: a for a in kept}.values()), ["url"])
+        written = {id(item) for item, _ in batch}
+        record_fetches(
+            conn,
+            [(item.http, id(value) in written) for item, value in zip(items, values, strict=True)],
+            run_id,
+        )
+        return counts
+
+    def _existing(self, conn: Connection, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        """{key: stored row} for the rows' documents, by record id or canonical URL."""
+        record_ids = [r["record_id"] for r in rows if r["record_id"]]
+        urls = [r["canonical_url"] for r in rows if not r["record_id"]]
+        found: dict[str, Any] = {}
+        if record_ids:
+            for row in conn.execute(
+                select(documents).where(documents.c.record_id.in_(record_ids))
+            ).mappings():
+                found["record:" + row["record_id"]] = row
+        if urls:
+            for row in conn.execute(
+                select(documents).where(documents.c.canonical_url.in_(urls))
+            ).mappings():
+                found["url:" + row["canonical_url"]] = row
+        return found
+
+    def _keep_revisions(
+        self,
+        conn: Connection,
+        updated: list[tuple[dict[str, Any], dict[str, Any], Any]],
+        run_id: int | None,
+    ) -> None:
+        ids = [old["id"] for _, _, old in updated]
+        versions: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+        query = (
+            select(
+                document_versions.c.document_id,
+                document_versions.c.type,
+                document_versions.c.language,
+                document_versions.c.url,
+                document_versions.c.html,
+            )
+            .where(document_versions.c.document_id.in_(ids))
+            .order_by(document_versions.c.document_id, document_versions.c.position)
+        )
+        for version in conn.execute(query).mappings():
+            versions[version["document_id"]].append(
+                {k: v for k, v in version.items() if k != "document_id"}
+            )
+        revisions = []
+        for item, row, existing in updated:
+            old = {name: existing[name] for name in (*DOCUMENT_COLUMNS, *DOCUMENT_LIST_COLUMNS)}
+            old["versions"] = versions[existing["id"]]
+            new = {**row, "versions": item.get("versions") or []}
+            changed = [n for n in old if _comparable(old[n]) != _comparable(new[n])] or [
+                "normalization"
+            ]
+            revisions.append(
+                {
+                    "document_id": existing["id"],
+                    "crawl_run_id": run_id,
+                    "changed_fields": changed,
+                    "old_values": json.loads(
+                        json.dumps({n: old[n] for n in changed if n in old}, default=str)
+                    ),
+                }
+            )
+        conn.execute(document_revisions.insert(), revisions)
+
+    def _replace_children(self, conn: Connection, batch: entities.Batch) -> None:
+        """Versions, names, citations and aliases of changed documents, replaced as a whole."""
+        ids = [doc_id for _, doc_id in batch]
+        for table in (
+            document_versions,
+            entities.citations,
+            *{link for _, link, _ in ENTITY_LINKS.values()},
+        ):
+            conn.execute(delete(table).where(table.c.document_id.in_(ids)))
+        versions = [
+            {"document_id": doc_id, "position": position}
+            | {k: v.get(k) for k in ("type", "language", "url", "html")}
+            for item, doc_id in batch
+            for position, v in enumerate(item.get("versions") or [])
+        ]
+        if versions:
+            conn.execute(document_versions.insert(), versions)
+        person_ids = entities.link_entities(conn, batch)
+        entities.insert_citations(conn, batch)
+        entities.add_aliases(conn, batch, person_ids)
+
+    # -- what the spiders ask before they crawl -------------------------------------------
+
+    def known_documents(self) -> dict[str, str | None]:
+        """{url: uploaded_date} of every URL of every stored document (for new_only, since)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(document_urls.c.url, documents.c.uploaded_date).join(
+                    documents, documents.c.id == document_urls.c.document_id
+                )
+            )
+            return {url: uploaded.isoformat() if uploaded else None for url, uploaded in rows}
+
+    def revalidation_urls(self) -> list[tuple[str, ...]]:
+        """For each document still on the site: its last URL first, then its other URLs."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(documents.c.id, documents.c.url, document_urls.c.url)
+                .join(document_urls, document_urls.c.document_id == documents.c.id)
+                .where(documents.c.withdrawn_at.is_(None))
+                .order_by(documents.c.id)
+            ).all()
+        grouped: dict[int, list[str]] = {}
+        for document_id, url, alias in rows:
+            grouped.setdefault(document_id, [url])
+            if alias != url:
+                grouped[document_id].append(alias)
+        return [tuple(urls) for urls in grouped.values()]
+
+    def mark_withdrawn(self, urls: Sequence[str]) -> int:
+        """Documents whose page now answers 404/410: `withdrawn_at` is set, nothing deleted."""
+        if not urls:
+            return 0
+        with self.engine.begin() as conn:
+            stored = conn.execute(
+                select(documents.c.id, documents.c.content_hash, documents.c.withdrawn_at)
+                .join(document_urls, document_urls.c.document_id == documents.c.id)
+                .where(document_urls.c.url.in_(list(urls)))
+            ).all()
+            gone = {
+                row.id
+                for row in stored
+                if classify(Stored(row.content_hash, withdrawn_at=row.withdrawn_at), None)
+                is Change.WITHDRAWN
+            }
+            if gone:
+                conn.execute(
+                    update(documents).where(documents.c.id.in_(gone)).values(withdrawn_at=utcnow())
+                )
+            return len(gone)
+
+
+def _key(row: dict[str, Any]) -> str:
+    return (
+        "record:" + row["record_id"] if row["record_id"] else "url:" + (row["canonical_url"] or "")
+    )
+
+
+def _urls(item: dict[str, Any]) -> list[str]:
+    urls = [item.get("url"), item.get("canonical_url"), *(item.get("alias_urls") or [])]
+    return list(dict.fromkeys(u for u in urls if u))
+
+
+def _last_per_key(items: Iterable[DocumentItem]) -> list[DocumentItem]:
+    """One item per document in a batch (the last wins), in arrival order."""
+    latest: dict[str, DocumentItem] = {}
+    for item in items:
+        key = item.record_id or item.canonical_url or item.url
+        latest.pop(key, None)
+        latest[key] = item
+    return list(latest.values())
+
+
+def _without_none(versions: list[Any]) -> list[Any]:
+    """Versions: absent keys and None are the same."""
+    return [
+        {k: v for k, v in x.items() if v is not None} if isinstance(x, dict) else x
+        for x in versions
+    ]
+
+
+def _comparable(value: Any) -> str:
+    if isinstance(value, list):
+        value = _without_none(value)
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:300]}"
