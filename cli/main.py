@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from cli.export import FORMATS, export
 from cli.queries import document_details, document_id, stats
+from items import CREDIT_FIELDS
 from models.db import DatabaseUnavailable, database_url, make_engine, prepare_database, safe_url
 from models.search import Filters, SearchError, matching_ids, parse_date_bound, search
 
@@ -180,7 +181,7 @@ def run_show(engine: Engine, args: argparse.Namespace, _: Any) -> int:
     citation_rows = [
         [c["position"], c["kind"], c["repository"] or "", c["archive_name"] or "",
          ", ".join(f"{u} {c[u]}" for u in ("fond", "opis", "delo", "papka", "listy") if c[u]) or c["reference"] or c["publication"] or "",
-         "; ".join(f"{k.removesuffix('_by')} by {', '.join(c[k])}" for k in ("translated_by", "contributed_by", "obtained_by", "transcribed_by", "edited_by") if c[k])]
+         "; ".join(f"{k.removesuffix('_by')} by {', '.join(c[k])}" for k in CREDIT_FIELDS if c[k])]
         for c in details["citations"]
     ]  # fmt: skip
     _table(

@@ -8,19 +8,16 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from items import CREDIT_FIELDS, DOCUMENT_COLUMNS, DOCUMENT_LIST_COLUMNS
+
+# Every stored field of a document, as items/ declares them, then what only the table keeps;
+# the text last, as `da show` prints it.
+TABLE_ONLY_FIELDS = ("url", "withdrawn_at", "captured_at", "first_seen_at", "updated_at")
 DOCUMENT_FIELDS = (
-    "record_id", "title", "date_text", "date_start", "date_end", "date_precision", "date_circa",
-    "document_type", "number", "sender", "recipients", "summary", "listing_summary", "source",
-    "authors", "people", "places", "topics", "subjects", "original_archives", "languages",
-    "donors", "classification", "rights", "uploaded_date", "site_generation", "url",
-    "canonical_url", "download_url", "node_id", "withdrawn_at", "captured_at", "first_seen_at",
-    "updated_at", "text",
-)  # fmt: skip
-CITATION_FIELDS = (
-    "position", "kind", "repository", "archive_name", "archive_abbreviation", "fond", "opis",
-    "delo", "papka", "listy", "reference", "publication", "translated_by", "contributed_by",
-    "obtained_by", "transcribed_by", "edited_by", "parsed", "raw",
-)  # fmt: skip
+    *(name for name in (*DOCUMENT_COLUMNS, *DOCUMENT_LIST_COLUMNS) if name != "text"),
+    *TABLE_ONLY_FIELDS,
+    "text",
+)
 
 
 def document_id(conn: Connection, record_id: str) -> int | None:
@@ -103,10 +100,7 @@ def stats(conn: Connection, runs: int = 5) -> dict[str, Any]:
     }  # fmt: skip
 
 
-JSON_COLUMNS = frozenset(
-    "recipients authors people places topics subjects original_archives languages donors "
-    "translated_by contributed_by obtained_by transcribed_by edited_by changed_fields old_values".split()
-)
+JSON_COLUMNS = frozenset({*DOCUMENT_LIST_COLUMNS, *CREDIT_FIELDS, "changed_fields", "old_values"})
 
 
 BOOLEAN_COLUMNS = frozenset({"date_circa", "parsed"})

@@ -23,6 +23,7 @@ from spiders.base import ArchiveSpider, CollectionDraft
 from spiders.pages import parse_current_listing
 from spiders.pages.common import record_id_from_url
 from spiders.pages.release_post import parse_release_post, title_without_date
+from spiders.pages.results import listing_entry
 
 # Stored as the collection's site generation: a Wilson Center blog post, not the archive.
 RELEASE = "release"
@@ -67,13 +68,12 @@ class ReleasesSpider(ArchiveSpider):
         )
         for release_entry in post.entries:
             url = self.site_url(release_entry.url) if release_entry.url else None
-            entry = ListingEntry(
-                url=url or "",  # "" until the catalog search finds the document
-                record_id=record_id_from_url(url),
-                position=release_entry.position,
-                date_text=release_entry.date_text,
-                title=release_entry.title,
-                summary=release_entry.summary,
+            entry = listing_entry(
+                url or "",  # "" until the catalog search finds the document
+                release_entry.position,
+                release_entry.date_text,
+                release_entry.title,
+                release_entry.summary,
             )
             draft.entries.append(entry)
             if url:

@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from items import DocumentItem
@@ -77,6 +77,7 @@ def test_no_source_no_citations(source):
     assert parse_citations(source) == []
 
 
+@settings(deadline=None)  # properties, not timings
 @given(st.text(max_size=200))
 def test_no_input_raises_and_raw_is_kept(text):
     for citation in parse_citations(text):

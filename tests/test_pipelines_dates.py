@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from items import DocumentItem
@@ -102,6 +102,7 @@ def test_pipeline_undated():
     )
 
 
+@settings(deadline=None)  # properties, not timings
 @given(st.text(max_size=60))
 def test_no_input_raises_and_start_never_after_end(text):
     parsed = parse_date(text)
@@ -111,6 +112,7 @@ def test_no_input_raises_and_start_never_after_end(text):
         assert parsed.start <= parsed.end
 
 
+@settings(deadline=None)  # properties, not timings
 @given(
     st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(2099, 12, 31)),
     st.sampled_from(["%B %d, %Y", "%d %B %Y", "%Y-%m-%d", "%B %-d, %Y", "%-d.%-m.%Y"]),
@@ -120,6 +122,7 @@ def test_any_written_day_round_trips(day, fmt):
     assert (parsed.start, parsed.end, parsed.precision) == (day, day, "day")
 
 
+@settings(deadline=None)  # properties, not timings
 @given(st.integers(min_value=1000, max_value=2099), st.integers(min_value=1, max_value=12))
 def test_a_month_spans_the_whole_month(year, month):
     parsed = parse_date(dt.date(year, month, 1).strftime("%B %Y"))

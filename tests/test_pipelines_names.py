@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from items import Alias, DocumentItem
@@ -169,11 +169,13 @@ def test_pipeline_keeps_the_page_type_and_adds_title_parts():
     assert [p.display_name for p in item.persons] == ["Mao Zedong", "Joseph Stalin"]
 
 
+@settings(deadline=None)  # properties, not timings
 @given(st.text(max_size=120))
 def test_no_title_raises(title):
     parse_title(title)
 
 
+@settings(deadline=None)  # properties, not timings
 @given(st.text(max_size=60))
 def test_no_name_raises(name):
     parse_person_name(name)
