@@ -31,12 +31,16 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-## Regenerate fixtures/site/ from fixtures/data/documents.toml.
+## Regenerate fixtures/site/ from fixtures/data/documents.toml, then refresh the parsers'
+## stored cases (fixtures/cases/: inputs re-copied, every expected.json rewritten; review the diff).
 fixtures: $(STAMP)
 	$(PY) fixtures/build.py
+	$(PY) -m fixtures.cases
 
+## Fail when fixtures/site/ or a case of fixtures/cases/ is out of date (CI runs it).
 check-fixtures: $(STAMP)
 	$(PY) fixtures/build.py --check
+	$(PY) -m fixtures.cases --check
 
 ## Benchmarks (not part of `make test`): table on stdout, figures in bench/results/latest.json.
 bench: $(STAMP)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import fields, is_dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -29,18 +28,16 @@ def clean_text(value: str) -> str:
 
 
 def clean_value(value: Any) -> Any:
-    if isinstance(value, Enum):  # a vocabulary's value (a StrEnum is a str): kept as it is
-        return value
-    if isinstance(value, str):
-        return clean_text(value)
+    if isinstance(value, str):  # a vocabulary's value (a StrEnum is a str) is kept as it is
+        return value if isinstance(value, Enum) else clean_text(value)
     if isinstance(value, list):
         return [clean_value(v) for v in value]
     if isinstance(value, dict):
         return {k: clean_value(v) for k, v in value.items()}
-    if is_dataclass(value) and not isinstance(value, type):  # versions, citations, …
-        return replace(
-            value, **{f.name: clean_value(getattr(value, f.name)) for f in fields(value)}
-        )
+    parts = getattr(value, "__dataclass_fields__", None)
+    if parts is not None and not isinstance(value, type):  # versions, citations, …
+        for name in parts:  # in place: the parts belong to this item alone
+            setattr(value, name, clean_value(getattr(value, name)))
     return value
 
 

@@ -309,7 +309,7 @@ class ArchiveSpider(scrapy.Spider):
     def on_listing_page(self, page: ListingPage, response: Response) -> Iterator[Any]:
         draft: CollectionDraft | None = response.meta.get("collection")
         if draft is None and (match := TOPIC_FACET.search(response.url)):
-            topic = match.group(1) or match.group(2)  # a facet listing given as a collection
+            topic = match.group(1)  # a facet listing given as a collection
             draft = CollectionDraft(
                 collection_id=f"topics:{topic}",
                 url=response.url,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,12 +14,12 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from fixtures import build  # the mirror's generator, and the data it writes the pages from
+
 PROJECT = Path(__file__).resolve().parent.parent
 SITE = PROJECT / "fixtures" / "site"
+CASES = PROJECT / "fixtures" / "cases"
 SHARED_REAL = PROJECT.parent / "shared" / "site" / "real"
-sys.path.insert(0, str(PROJECT / "fixtures"))
-
-import build  # noqa: E402  (fixtures/build.py: the data the mirror is generated from)
 
 DOCUMENTS = build.load_documents()
 
@@ -93,6 +94,24 @@ def fixture_html(relative: str) -> str:
 
 def live_url(path: str) -> str:
     return f"https://digitalarchive.wilsoncenter.org{path}"
+
+
+def page_path(doc: dict) -> str:
+    """A fixture document's page, relative to fixtures/site/."""
+    if doc["generation"] == "legacy":
+        return f"document/{doc['record_id']}.html"
+    return f"document/{doc['slug']}.html"
+
+
+def page_url(doc: dict) -> str:
+    return live_url("/" + page_path(doc).removesuffix(".html"))
+
+
+def expected_document(doc: dict) -> dict:
+    """What the parser gives for a fixture document: its case's stored expected.json
+    (fixtures/cases/<generation>_document/<record id>/, refreshed by `make fixtures`)."""
+    case = CASES / f"{doc['generation']}_document" / doc["record_id"]
+    return json.loads((case / "expected.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(

@@ -67,7 +67,9 @@ COUNT_LINE = re.compile(r"(\d[\d,]*)\s*-\s*(\d[\d,]*)\s+of\s+(\d[\d,]*)")
 DATE_LIKE = re.compile(
     r"^(?:[A-Z][a-z]+\.?,? \d{1,2},? \d{4}|[A-Z][a-z]+,? \d{4}|\d{1,2} [A-Z][a-z]+ \d{4}|\d{4}s?)$"
 )
-TOPIC_FACET = re.compile(r"f\[0\]=topics:(\d+)|f%5B0%5D=topics%3A(\d+)")
+# The facet in a URL as written (f[0]=topics:N) or as Scrapy sends it (f%5B0%5D=topics:N,
+# the colon encoded or not).
+TOPIC_FACET = re.compile(r"f(?:\[|%5B)0(?:\]|%5D)=topics(?::|%3A)(\d+)", re.I)
 TOPIC_TITLE = css("section.jumbotron-topic h1.title, section.jumbotron-collection h1.title")
 TOPIC_DESCRIPTION = css(
     "section.jumbotron-topic .text-block p, main .topic-description p, main .text-block > p"
@@ -293,7 +295,7 @@ def parse_current_collection(html: str | bytes | etree._Element, url: str) -> Co
     for link in main.iter("a"):
         match = TOPIC_FACET.search(link.get("href", ""))
         if match:
-            topic_id = match.group(1) or match.group(2)
+            topic_id = match.group(1)
             break
     topic_id = topic_id or node_id
     listing_url = None

@@ -1,0 +1,61 @@
+"""Page type and site generation come from the markup, not from the URL."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DOCUMENTS, SITE, build, fixture_html, live_url, page_path
+
+from spiders.pages import detect_page
+
+FACET = f"f[0]=topics:{build.TOPIC_ID}&fo[0]={build.TOPIC_ID}"
+PAGES = [
+    *[(page_path(d), "document", d["generation"]) for d in DOCUMENTS],
+    (f"collection/{build.COLLECTION_ID}/{build.COLLECTION_SLUG}.html", "collection", "legacy"),
+    (f"collection/{build.COLLECTION_ID}/{build.COLLECTION_SLUG}/2.html", "collection", "legacy"),
+    (f"topics/{build.TOPIC_SLUG}.html", "collection", "current"),
+    (f"search@{FACET}.html", "listing", "current"),
+    ('search-results/1/{"subject":"668"}@recordType=Record.html', "listing", "legacy"),
+]
+
+
+@pytest.mark.parametrize(("path", "page_type", "generation"), PAGES)
+def test_detects_fixture_pages(path, page_type, generation):
+    kind = detect_page(fixture_html(path), "https://example.org/anything")
+    assert (kind.type, kind.generation) == (page_type, generation)
+
+
+def test_detection_ignores_the_url():
+    """A legacy page at a current-style URL is still legacy."""
+    legacy = next(d for d in DOCUMENTS if d["generation"] == "legacy")
+    kind = detect_page(fixture_html(page_path(legacy)), live_url("/document/some-slug"))
+    assert kind.generation == "legacy"
+
+
+def test_challenge_page_served_with_200():
+    kind = detect_page(fixture_html(f"document/{build.CHALLENGE_RECORD_ID}.html"))
+    assert kind.type == "challenge"
+    assert "challenge" in kind.reason
+
+
+def test_block_page():
+    html = (
+        "<html><head><title>Attention Required! | Cloudflare</title></head><body>"
+        '<div id="cf-wrapper"><h1 data-translate="block_headline">Sorry, you have been blocked</h1>'
+        "</div></body></html>"
+    )
+    assert detect_page(html).type == "challenge"
+
+
+def test_not_found_page():
+    assert detect_page(fixture_html("404.html")).type == "error"
+
+
+@pytest.mark.parametrize("html", ["", "   ", "<html></html>", "<p>hello</p>", "\x00\x01"])
+def test_garbage_is_unknown_not_an_exception(html):
+    assert detect_page(html).type == "unknown"
+
+
+def test_every_fixture_page_is_classified():
+    """Every Digital Archive page (the blog post is www.wilsoncenter.org's, read by its own parser)."""
+    for path in (p for p in SITE.rglob("*.html") if "blog-post" not in p.parts):
+        assert detect_page(path.read_text(encoding="utf-8")).type != "unknown", path
