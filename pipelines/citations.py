@@ -14,9 +14,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from itemadapter import ItemAdapter
-
-from items import CREDIT_FIELDS, Archive, Citation
+from items import CREDIT_FIELDS, Archive, Citation, DocumentItem, Item
 from pipelines.archive_table import ARCHIVES, ArchiveRecord
 
 CREDIT_VERBS = ("translated", "contributed", "obtained", "transcribed", "edited")
@@ -267,16 +265,15 @@ class CitationsPipeline:
     def from_crawler(cls, crawler: Any) -> CitationsPipeline:
         return cls(crawler.stats)
 
-    def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
-        if adapter.get("kind") != "document":
+    def process_item(self, item: Item) -> Item:
+        if not isinstance(item, DocumentItem):
             return item
-        citations = parse_citations(adapter.get("source"))
+        citations = parse_citations(item.source)
         if self.stats is not None:
             self.stats.inc_value("archive/citations", len(citations))
             self.stats.inc_value("archive/citations_unparsed", sum(not c.parsed for c in citations))
-        adapter["citations"] = citations
-        adapter["archives"] = archive_records(adapter.get("original_archives") or [])
+        item.citations = citations
+        item.archives = archive_records(item.original_archives)
         return item
 
 

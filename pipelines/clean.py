@@ -13,7 +13,8 @@ from enum import Enum
 from typing import Any
 
 import ftfy
-from itemadapter import ItemAdapter
+
+from items import DocumentItem, Item
 
 # UTF-8 read as Latin-1/Windows-1252 leaves these; clean text almost never has them.
 MOJIBAKE_MARKS = re.compile(
@@ -42,10 +43,8 @@ def clean_value(value: Any) -> Any:
 
 
 class CleanTextPipeline:
-    def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
-        for name, value in adapter.items():
-            adapter[name] = clean_value(value)
-        if "listing_summary" in adapter and not adapter.get("summary"):
-            adapter["summary"] = adapter.get("listing_summary")
+    def process_item(self, item: Item) -> Item:
+        clean_value(item)  # every string of every field, in place
+        if isinstance(item, DocumentItem) and not item.summary:
+            item.summary = item.listing_summary
         return item

@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from itemadapter import ItemAdapter
-
-from items import TITLE_DATE, DatePrecision
+from items import TITLE_DATE, DatePrecision, DocumentItem, Item
 
 PRECISIONS = tuple(DatePrecision)
 MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
@@ -215,20 +213,19 @@ class DatesPipeline:
     def from_crawler(cls, crawler: Any) -> DatesPipeline:
         return cls(crawler.stats)
 
-    def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
-        if adapter.get("kind") != "document":
+    def process_item(self, item: Item) -> Item:
+        if not isinstance(item, DocumentItem):
             return item
-        parsed, source = parse_date(adapter.get("date_text")), "page"
+        parsed, source = parse_date(item.date_text), "page"
         if not parsed.is_dated:
-            from_title = date_from_title(adapter.get("title"))
+            from_title = date_from_title(item.title)
             if from_title is not None:
                 parsed, source = from_title, "title"
         if parsed.warning and self.stats is not None:
             self.stats.inc_value("archive/date_warnings")
-        adapter["date_start"] = parsed.start.isoformat() if parsed.start else None
-        adapter["date_end"] = parsed.end.isoformat() if parsed.end else None
-        adapter["date_precision"] = parsed.precision
-        adapter["date_circa"] = parsed.circa
-        adapter["date_source"] = source if parsed.is_dated else None
+        item.date_start = parsed.start.isoformat() if parsed.start else None
+        item.date_end = parsed.end.isoformat() if parsed.end else None
+        item.date_precision = parsed.precision
+        item.date_circa = parsed.circa
+        item.date_source = source if parsed.is_dated else None
         return item

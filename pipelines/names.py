@@ -12,9 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from itemadapter import ItemAdapter
-
-from items import Alias, PersonForm
+from items import Alias, DocumentItem, Item, PersonForm
 
 # Family name first in display: Chinese, Korean and Vietnamese names as the archive writes them.
 FAMILY_FIRST = frozenset(
@@ -188,20 +186,15 @@ def _parties(text: str) -> tuple[str, list[str]] | None:
 class NamesPipeline:
     """Adds `persons` (display and sort forms of every named person) and the title parts."""
 
-    def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
-        if adapter.get("kind") != "document":
+    def process_item(self, item: Item) -> Item:
+        if not isinstance(item, DocumentItem):
             return item
-        names = [
-            *adapter.get("authors", []),
-            *adapter.get("people", []),
-            *adapter.get("contributors", []),
-        ]
-        adapter["persons"] = [person_form(parse_person_name(n)) for n in dict.fromkeys(names)]
-        title = parse_title(adapter.get("title"))
-        adapter["document_type"] = adapter.get("document_type") or title.document_type
-        adapter["number"] = title.number
-        adapter["sender"] = title.sender
-        adapter["recipients"] = title.recipients
-        adapter["aliases"] = title.aliases
+        names = [*item.authors, *item.people, *item.contributors]
+        item.persons = [person_form(parse_person_name(n)) for n in dict.fromkeys(names)]
+        title = parse_title(item.title)
+        item.document_type = item.document_type or title.document_type
+        item.number = title.number
+        item.sender = title.sender
+        item.recipients = title.recipients
+        item.aliases = title.aliases
         return item

@@ -11,13 +11,13 @@ import re
 from dataclasses import asdict
 from typing import Any
 
-from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
 from items import (
     CollectionItem,
     DatePrecision,
     DocumentItem,
+    Item,
     RejectedItem,
     SiteGeneration,
     VersionType,
@@ -87,16 +87,17 @@ class ValidatePipeline:
     def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
         return cls(crawler)
 
-    def process_item(self, item: Any) -> Any:
+    def process_item(self, item: Item) -> Item:
+        if not isinstance(item, (DocumentItem, CollectionItem)):
+            return item  # rejected and fetch records are what they are
         errors = validation_errors(item)
         if not errors:
             return item
-        adapter = ItemAdapter(item)
         self.crawler.stats.inc_value("archive/invalid_items")
         return RejectedItem(
-            url=adapter.get("url") or "(no url)",
+            url=item.url or "(no url)",
             reason="invalid item: " + "; ".join(errors),
             spider=self.crawler.spider.name if self.crawler.spider else None,
             payload=asdict(item),
-            fetched_at=adapter.get("fetched_at"),
+            fetched_at=item.fetched_at,
         )

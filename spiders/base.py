@@ -10,9 +10,7 @@ validators for its URL, and a run that resumes an interrupted one skips what tha
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
 from typing import Any, assert_never
 from urllib.parse import urlsplit, urlunsplit
 
@@ -29,13 +27,14 @@ from items import (
     DocumentItem,
     FetchedPage,
     FetchRecord,
-    HttpInfo,
     ListingEntry,
     Outcome,
     PageType,
     RejectedItem,
     SiteGeneration,
 )
+from spiders.drafts import CollectionDraft, now_iso
+from spiders.fetches import http_info
 from spiders.pages import (
     CollectionIndex,
     CollectionPage,
@@ -52,10 +51,6 @@ LIVE_HOST = "digitalarchive.wilsoncenter.org"
 TRUE = {"1", "true", "yes", "on"}
 
 
-def now_iso() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
 def flag(value: Any) -> bool:
     return str(value or "").strip().lower() in TRUE
 
@@ -63,38 +58,6 @@ def flag(value: Any) -> bool:
 def job_arguments(kwargs: dict[str, Any]) -> dict[str, Any]:
     """The `-a` arguments that make a job (and its lock key): set, and not internal."""
     return {k: v for k, v in kwargs.items() if v is not None and not k.startswith("_")}
-
-
-@dataclass
-class CollectionDraft:
-    """A collection while its listing pages are walked, one after another."""
-
-    collection_id: str
-    url: str
-    site_generation: SiteGeneration | str | None
-    title: str | None = None
-    description: str | None = None
-    entries: list[ListingEntry] = field(default_factory=list)
-    captured_at: str | None = None
-
-    def take(self, entries: list[ListingEntry]) -> list[ListingEntry]:
-        """Add a page's rows, numbered on from the pages before it."""
-        offset = len(self.entries)
-        taken = [replace(entry, position=offset + entry.position) for entry in entries]
-        self.entries.extend(taken)
-        return taken
-
-    def item(self) -> CollectionItem:
-        return CollectionItem(
-            collection_id=self.collection_id,
-            url=self.url,
-            site_generation=self.site_generation,
-            title=self.title,
-            description=self.description,
-            documents=list(self.entries),
-            fetched_at=now_iso(),
-            captured_at=self.captured_at,
-        )
 
 
 class ArchiveSpider(scrapy.Spider):
@@ -392,23 +355,6 @@ class ArchiveSpider(scrapy.Spider):
             fetched_at=now_iso(),
             payload={"urls": urls} if urls and len(urls) > 1 else None,
         )
-
-
-def http_info(response: Response, keep_body: bool = False) -> HttpInfo:
-    """What fetch_state keeps of a response. A listing replayed from the store counts as 304."""
-    stored = "stored" in response.flags
-    headers = response.headers
-    info = HttpInfo(
-        status=304 if stored else response.status,
-        etag=(headers.get("ETag") or b"").decode("latin-1") or None,
-        last_modified=(headers.get("Last-Modified") or b"").decode("latin-1") or None,
-        urls=list(dict.fromkeys([*response.meta.get("redirect_urls", []), response.url])),
-    )
-    if response.status == 200 and not stored:
-        info.body_hash = hashlib.sha256(response.body).hexdigest()
-        if keep_body:
-            info.body = response.body
-    return info
 
 
 def collection_path(collection_id: str) -> str:

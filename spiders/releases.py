@@ -19,7 +19,8 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from items import ListingEntry
-from spiders.base import ArchiveSpider, CollectionDraft
+from spiders.base import ArchiveSpider
+from spiders.drafts import CollectionDraft
 from spiders.pages import parse_current_listing
 from spiders.pages.common import record_id_from_url
 from spiders.pages.release_post import parse_release_post, title_without_date

@@ -28,9 +28,11 @@ from items import (
     RejectedItem,
     SiteGeneration,
 )
-from spiders.base import ArchiveSpider, CollectionDraft, http_info
+from spiders.base import ArchiveSpider
 from spiders.collection import CollectionSpider
 from spiders.document import DocumentSpider
+from spiders.drafts import CollectionDraft
+from spiders.fetches import http_info
 from spiders.offline import FixtureSite
 from spiders.pages import CollectionPage, DocumentPage, ListingPage, parse_page
 
