@@ -72,7 +72,7 @@ def item_values(item: DocumentItem) -> dict[str, Any]:
 
 def content_hash(values: dict[str, Any]) -> str:
     tracked = {name: values.get(name) for name in TRACKED_FIELDS}
-    tracked["versions"] = _without_none(tracked.get("versions") or [])
+    tracked["versions"] = [_as_hashed(v) for v in tracked.get("versions") or []]
     encoded = json.dumps(tracked, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(encoded.encode()).hexdigest()
 
@@ -353,6 +353,12 @@ def _last_per_key(items: Iterable[DocumentItem]) -> list[DocumentItem]:
         latest.pop(key, None)
         latest[key] = item
     return list(latest.values())
+
+
+def _as_hashed(version: dict[str, Any]) -> dict[str, Any]:
+    """A version as the content hash has always seen it: a scan without `html`, a text
+    without `url` (so that stored hashes stay valid and a re-crawl rewrites nothing)."""
+    return {k: v for k, v in version.items() if k not in ("url", "html") or v is not None}
 
 
 def _without_none(versions: list[Any]) -> list[Any]:
