@@ -110,6 +110,8 @@ class RunExtension:
         except DatabaseUnavailable as exc:
             self.refused = f"crawl failed: {exc}"
         if self.refused is not None:
+            if self.engine is not None:
+                self.engine.dispose()
             raise CloseSpider("run refused")
         assert self.engine is not None and self.run is not None
         self._store = ArchiveStore(self.engine)
@@ -178,6 +180,7 @@ class RunExtension:
         line = summary_line(Counter(counts), status, safe_url(self.url))
         logger.info(line)
         print(line, file=sys.stdout, flush=True)
+        self.engine.dispose()  # the pool's connections; outcome() may still open one
 
     def outcome(self) -> tuple[RunStatus | None, str | None]:
         """How the run ended, for the exit status. A run the engine never closed (a crash,
