@@ -20,7 +20,9 @@ DA_BATCH_SIZE = int(os.environ.get("DA_BATCH_SIZE", "100"))
 
 # Politeness on the live site: the archive sits behind Cloudflare and is run by a small team.
 DA_PROJECT_URL = "https://github.com/wilson-archive-harvester/wilson-archive-harvester"
-USER_AGENT = f"wilson-archive-harvester/0.1 (+{DA_PROJECT_URL})"
+# Who runs this crawl (an e-mail or a URL): goes into the User-Agent, so that the archive can
+# reach the operator (spiders/profile.py composes it; `-s USER_AGENT=…` still wins).
+DA_CONTACT = os.environ.get("DA_CONTACT", "")
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
@@ -34,7 +36,11 @@ DOWNLOAD_TIMEOUT = 60
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 COOKIES_ENABLED = False
+# Unattended runs open no console: Scrapy's telnet console and its remote-control HTTP server
+# (which runs Python sent to it) are off; `-s REMOTE_CONTROL_ENABLED=1` or
+# `-s TELNETCONSOLE_ENABLED=1` turns one on for debugging.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 DA_FLUSH_INTERVAL = float(os.environ.get("DA_FLUSH_INTERVAL", "10"))  # seconds between writes
 DA_PROGRESS_INTERVAL = float(os.environ.get("DA_PROGRESS_INTERVAL", "60"))  # progress lines

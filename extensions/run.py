@@ -42,6 +42,9 @@ CLOSE_REASON_STATUS = {
 }
 # The run's counts live in the crawler's stats under this prefix (the store pipeline counts).
 COUNT_PREFIX = "archive/count/"
+# Why a start page failed, or why nothing could start (set by the spiders or the downloader):
+# the run did not do what was asked, so it has failed.
+START_FAILURE = "archive/start_failure"
 OUTCOMES = ("documents_new", "documents_updated", "documents_unchanged", "rejected", "failed")
 
 
@@ -166,10 +169,14 @@ class RunExtension:
         why = None if status is RunStatus.FINISHED else f"spider closed: {reason}"
         pages = sum(counts.get(k, 0) for k in OUTCOMES)
         failed = counts.get("failed", 0)
-        if status is RunStatus.FINISHED and failed >= 5 and failed > self.max_failed_ratio * pages:
-            status, why = RunStatus.FAILED, f"{failed} of {pages} pages failed"
         stats = self.crawler.stats
         assert stats is not None
+        start_failure = stats.get_value(START_FAILURE)
+        too_many = failed >= 5 and failed > self.max_failed_ratio * pages
+        if start_failure and status is not RunStatus.INTERRUPTED:
+            status, why = RunStatus.FAILED, start_failure
+        elif status is RunStatus.FINISHED and too_many:
+            status, why = RunStatus.FAILED, f"{failed} of {pages} pages failed"
         plain = {k: v for k, v in stats.get_stats().items() if _is_plain(v)}
         plain["close_reason"] = reason
         for key, value in counts.items():

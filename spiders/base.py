@@ -10,7 +10,8 @@ validators for its URL, and a run that resumes an interrupted one skips what tha
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import difflib
+from collections.abc import Iterable, Iterator
 from typing import Any, assert_never
 from urllib.parse import urlsplit, urlunsplit
 
@@ -21,7 +22,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.statscollectors import StatsCollector
 from twisted.python.failure import Failure
 
-from extensions.run import RunExtension
+from extensions.run import START_FAILURE, RunExtension
 from items import (
     CollectionItem,
     DocumentItem,
@@ -74,6 +75,8 @@ class ArchiveSpider(scrapy.Spider):
 
     base_url: str = f"https://{LIVE_HOST}"
     allowed_domains: list[str]
+    # The `-a` arguments a spider takes (its own plus these); any other is a usage error.
+    ARGUMENTS: frozenset[str] = frozenset({"revalidate", "since"})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -84,8 +87,20 @@ class ArchiveSpider(scrapy.Spider):
         self.wayback: Capture | None = None  # crawling Wayback Machine captures from this one
 
     @classmethod
+    def accepted_arguments(cls) -> frozenset[str]:
+        return frozenset().union(*(getattr(k, "ARGUMENTS", frozenset()) for k in cls.__mro__))
+
+    @classmethod
     def check_arguments(cls, **kwargs: Any) -> Any:
-        """Raise ValueError with a one-line message for bad `-a` arguments (before crawling)."""
+        """Raise ValueError with a one-line message for bad `-a` arguments (before crawling).
+        Arguments starting with "_" are the scheduler's (Scrapyd's `_job`), not ours."""
+        accepted = cls.accepted_arguments()
+        for name in kwargs:
+            if name not in accepted and not name.startswith("_"):
+                close = difflib.get_close_matches(name, sorted(accepted), n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                known = ", ".join(sorted(accepted))
+                raise ValueError(f"unknown argument {name!r}{hint}; {cls.name} takes {known}")
         since = kwargs.get("since")
         if since is not None:
             try:
@@ -122,6 +137,37 @@ class ArchiveSpider(scrapy.Spider):
 
     def count(self, name: str) -> None:
         self.stats.inc_value(f"archive/{name}")
+
+    def starting(self, requests: Iterable[scrapy.Request | None]) -> Iterator[scrapy.Request]:
+        """The start requests, marked: if one of them fails, the run has failed. Start URLs
+        off the configured host are not crawled; if none is left, the run has failed."""
+        off_site, started = [], 0
+        for request in requests:
+            if request is None:  # nothing to do there (resumed, or too old)
+                continue
+            if not self.on_site(request.url):
+                off_site.append(request.url)
+                continue
+            request.meta["start"] = True
+            started += 1
+            yield request
+        for url in off_site:
+            self.logger.warning("not crawled: %s is off the configured host %s", url, self.base_url)
+        if off_site and not started:
+            self.start_failed(
+                f"nothing to crawl: every start URL is off the configured host {self.base_url}"
+                f" (DA_BASE_URL): {', '.join(off_site)}"
+            )
+
+    def on_site(self, url: str) -> bool:
+        """On an allowed host (or a subdomain of one), as Scrapy's offsite filter sees it."""
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains if d)
+
+    def start_failed(self, reason: str) -> None:
+        """A start page failed (or nothing could start): the run extension fails the run."""
+        if not self.stats.get_value(START_FAILURE):
+            self.stats.set_value(START_FAILURE, reason)
 
     def site_url(self, url_or_path: str) -> str:
         """Put a path, or a URL of the live site, on the configured host (DA_BASE_URL).
@@ -170,6 +216,12 @@ class ArchiveSpider(scrapy.Spider):
     # -- routing ---------------------------------------------------------------------------
 
     def route(self, response: Response) -> Iterator[Any]:
+        for output in self._route(response):
+            if isinstance(output, RejectedItem) and response.meta.get("start"):
+                self.start_failed(f"start page failed: {output.reason}: {output.url}")
+            yield output
+
+    def _route(self, response: Response) -> Iterator[Any]:
         if response.status == 304:  # a document that has not changed since we stored it
             yield FetchRecord(url=response.url, page=FetchedPage.DOCUMENT, http=http_info(response))
             return
@@ -333,6 +385,8 @@ class ArchiveSpider(scrapy.Spider):
         else:
             reason = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
         urls = [*request.meta.get("redirect_urls", []), request.url]
+        if request.meta.get("start"):
+            self.start_failed(f"start page failed: {reason}: {urls[0]}")
         yield self.rejected(urls[0], reason, status, outcome=Outcome.FAILED, urls=urls)
         draft = request.meta.get("collection")
         if draft is not None:  # keep what the listing gave so far; the failed page is recorded

@@ -31,6 +31,7 @@ MAX_PASSES = 3
 
 class CatalogSpider(ArchiveSpider):
     name = "catalog"
+    ARGUMENTS = frozenset({"facet", "new_only"})
 
     def __init__(self, facet: str | None = None, **kwargs: Any) -> None:
         super().__init__(facet=facet, **kwargs)
@@ -60,7 +61,8 @@ class CatalogSpider(ArchiveSpider):
         return self.site_url("/search?" + urlencode(query, safe="[]:"))
 
     async def start(self) -> AsyncIterator[Any]:
-        yield self.request(self.listing_url(0), catalog_page=0)
+        for request in self.starting([self.request(self.listing_url(0), catalog_page=0)]):
+            yield request
 
     def on_listing_page(self, page: ListingPage, response: Response) -> Iterator[Any]:
         fresh = [e for e in page.entries if not self._seen(e)]

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+from scrapy import Request
+
 from spiders.base import ArchiveSpider, collection_id_in, collection_path, flag
 from spiders.pages.wayback import parse_capture_url
 
@@ -20,6 +22,7 @@ TOPICS_INDEX = "/topics"
 
 class CollectionSpider(ArchiveSpider):
     name = "collection"
+    ARGUMENTS = frozenset({"url", "id", "all"})
 
     def __init__(self, url: str | None = None, id: str | None = None, **kwargs: Any) -> None:
         super().__init__(url=url, id=id, **kwargs)
@@ -38,15 +41,18 @@ class CollectionSpider(ArchiveSpider):
             raise ValueError(f"-a id= takes a numeric collection id, not {id!r}")
 
     async def start(self) -> AsyncIterator[Any]:
+        for request in self.starting([self.start_request()]):
+            yield request
+
+    def start_request(self) -> Request:
         if self.all:  # every collection the site lists: the topics of the current site
-            yield self.request(self.site_url(TOPICS_INDEX))
-            return
+            return self.request(self.site_url(TOPICS_INDEX))
         if self.start_url:
             url = self.site_url(self.start_url)
         else:
             url = self.site_url(collection_path(self.collection_id or DEFAULT_COLLECTION_ID))
         # If a legacy collection URL now lands on a topic page, keep the legacy id.
         capture = parse_capture_url(url)
-        yield self.request(
+        return self.request(
             url, collection_hint=collection_id_in(capture.original_url if capture else url)
         )

@@ -14,6 +14,7 @@ from spiders.base import ArchiveSpider
 
 class DocumentSpider(ArchiveSpider):
     name = "document"
+    ARGUMENTS = frozenset({"url", "id"})
 
     def __init__(self, url: str | None = None, id: str | None = None, **kwargs: Any) -> None:
         super().__init__(url=url, id=id, **kwargs)
@@ -21,7 +22,8 @@ class DocumentSpider(ArchiveSpider):
 
     @classmethod
     def check_arguments(cls, **kwargs: Any) -> list[str]:
-        url, id = kwargs.pop("url", None), kwargs.pop("id", None)
+        super().check_arguments(**kwargs)
+        url, id = kwargs.get("url"), kwargs.get("id")
         targets = [u.strip() for u in (url or "").split(",") if u.strip()]
         for record_id in (i.strip() for i in (id or "").split(",") if i.strip()):
             if not record_id.isdigit():
@@ -29,10 +31,9 @@ class DocumentSpider(ArchiveSpider):
             targets.append(f"/document/{record_id}")
         if not targets:
             raise ValueError("give -a url=URL[,URL…] or -a id=RECORD_ID[,…]")
-        super().check_arguments(**kwargs)
         return targets
 
     async def start(self) -> AsyncIterator[Any]:
-        for target in self.targets:
-            if request := self.document_request(self.site_url(target)):
-                yield request
+        targets = (self.document_request(self.site_url(target)) for target in self.targets)
+        for request in self.starting(targets):
+            yield request

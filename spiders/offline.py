@@ -27,10 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
 from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
 from scrapy.http import HtmlResponse, Response, TextResponse
+
+from extensions.run import START_FAILURE
 
 WAYBACK_PATH = re.compile(
     r"^/web/(?P<ts>\d{14})(?:[a-z]{2}_)?/(?P<original>https?://[^/]+(?P<path>/.*))$"
@@ -150,6 +153,20 @@ class OfflineDownloadHandler(BaseDownloadHandler):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.site = FixtureSite(crawler.settings.get("DA_FIXTURES_DIR") or None)
+        crawler.signals.connect(self.check_mirror, signal=signals.spider_opened)
+
+    def check_mirror(self) -> None:
+        """No mirror folder (a wrong DA_FIXTURES_DIR, or a Scrapyd egg, which holds no
+        fixtures): nothing can be crawled, so the spider closes before its first request."""
+        if (self.site.root / "robots.txt").is_file():
+            return
+        reason = (
+            f"nothing to crawl: the offline mirror's folder {self.site.root} is missing "
+            "(DA_OFFLINE=1; set DA_FIXTURES_DIR to fixtures/site of a checkout)"
+        )
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value(START_FAILURE, reason)
+        raise CloseSpider("offline mirror missing")
 
     async def download_request(self, request: Request) -> Response:
         headers = {k.decode(): v[0].decode() for k, v in request.headers.items() if v}

@@ -24,10 +24,20 @@ def is_local_mirror(settings: BaseSettings) -> bool:
         return False
 
 
+def user_agent(settings: BaseSettings) -> str:
+    """The project, its URL, and who runs this crawl (DA_CONTACT) when it is set."""
+    contact = (settings.get("DA_CONTACT") or "").strip()
+    project = settings.get("DA_PROJECT_URL")
+    return f"wilson-archive-harvester/0.1 (+{project}" + (f"; {contact})" if contact else ")")
+
+
 class LocalMirrorProfile:
-    """No delays, no throttling against the bundled mirror or a loopback server."""
+    """No delays, no throttling against the bundled mirror or a loopback server; the
+    User-Agent with the operator's contact."""
 
     def update_settings(self, settings: BaseSettings) -> None:
+        # Above Scrapy's default, below a USER_AGENT given in settings or on the command line.
+        settings.set("USER_AGENT", user_agent(settings), priority="addon")
         if settings.getbool("DA_OFFLINE"):
             # Every http(s) request is answered from fixtures/ by the offline download handler.
             handler = "spiders.offline.OfflineDownloadHandler"

@@ -38,6 +38,7 @@ class ReleaseDraft(CollectionDraft):
 
 class ReleasesSpider(ArchiveSpider):
     name = "releases"
+    ARGUMENTS = frozenset({"url"})
 
     def __init__(self, url: str | None = None, **kwargs: Any) -> None:
         super().__init__(url=url, **kwargs)
@@ -51,13 +52,19 @@ class ReleasesSpider(ArchiveSpider):
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
-        for post in self.posts:
-            yield scrapy.Request(post, callback=self.on_post, errback=self.on_error)
+        posts = (
+            scrapy.Request(post, callback=self.on_post, errback=self.on_error)
+            for post in self.posts
+        )
+        for request in self.starting(posts):
+            yield request
 
     def on_post(self, response: Response) -> Iterator[Any]:
         post = parse_release_post(response.text, response.url)
         if not post.entries:
-            yield self.rejected(response.url, "no list of documents in the post", response.status)
+            reason = "no list of documents in the post"
+            self.start_failed(f"start page failed: {reason}: {response.url}")
+            yield self.rejected(response.url, reason, response.status)
             return
         slug = urlsplit(response.url).path.rstrip("/").rsplit("/", 1)[-1]
         draft = ReleaseDraft(

@@ -29,6 +29,7 @@ class LoggedRequest:
     bytes: int
     at: float  # time.monotonic()
     conditional: bool  # sent If-None-Match or If-Modified-Since
+    user_agent: str = ""
 
 
 class MirrorHandler(BaseHTTPRequestHandler):
@@ -49,7 +50,12 @@ class MirrorHandler(BaseHTTPRequestHandler):
         self.wfile.write(answer.body)
         conditional = "If-None-Match" in self.headers or "If-Modified-Since" in self.headers
         entry = LoggedRequest(
-            self.path, answer.status, len(answer.body), time.monotonic(), conditional
+            self.path,
+            answer.status,
+            len(answer.body),
+            time.monotonic(),
+            conditional,
+            self.headers.get("User-Agent", ""),
         )
         self.log.append(entry)
         if self.on_request is not None:
