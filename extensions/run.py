@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet import task
 
-from items import RunStatus
+from items import KnownDocuments, RunStatus
 from models import runs
 from models.db import DatabaseUnavailable, database_url, prepare_database, safe_url
 from models.fetch_state import Validators
@@ -97,7 +97,7 @@ class RunExtension:
         return runs.done_urls(self.engine, self.run)
 
     @cached_property
-    def known(self) -> dict[str, str | None]:
+    def known(self) -> KnownDocuments:
         """{url: uploaded_date} of the stored documents."""
         return self.store.documents.known_documents()
 

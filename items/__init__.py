@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 # -- vocabularies ----------------------------------------------------------------------------
 
@@ -299,3 +300,31 @@ class FetchRecord:
 
 
 Item = DocumentItem | CollectionItem | RejectedItem | FetchRecord
+
+
+# -- what is stored, as the spiders ask it ------------------------------------------------
+
+
+def url_key(url: str) -> str:
+    """A URL without its scheme and host: the same page on the live site, a mirror, or
+    another port (and a listing that links a record id's redirect finds its document)."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@dataclass
+class KnownDocuments:
+    """What is stored, by the archive's keys: record ids, and URL paths on any host."""
+
+    by_path: dict[str, str | None] = field(default_factory=dict)  # -> uploaded date
+    by_record_id: dict[str, str | None] = field(default_factory=dict)
+
+    def __contains__(self, url: str) -> bool:
+        return url_key(url) in self.by_path
+
+    def has(self, url: str, record_id: str | None = None) -> bool:
+        return (record_id is not None and record_id in self.by_record_id) or url in self
+
+    def uploaded(self, url: str) -> str | None:
+        """The stored document's uploaded date, if the URL is one of its URLs."""
+        return self.by_path.get(url_key(url))

@@ -26,6 +26,8 @@ from items import (
     DOCUMENT_LIST_COLUMNS,
     TRACKED_FIELDS,
     DocumentItem,
+    KnownDocuments,
+    url_key,
 )
 from models import entities
 from models.changes import Change, Incoming, Stored, classify
@@ -285,15 +287,45 @@ class DocumentStore:
 
     # -- what the spiders ask before they crawl -------------------------------------------
 
-    def known_documents(self) -> dict[str, str | None]:
-        """{url: uploaded_date} of every URL of every stored document (for new_only, since)."""
+    def known_documents(self) -> KnownDocuments:
+        """The stored documents by the archive's keys (for new_only, since)."""
+        known = KnownDocuments()
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(document_urls.c.url, documents.c.uploaded_date).join(
+                select(document_urls.c.url, documents.c.record_id, documents.c.uploaded_date).join(
                     documents, documents.c.id == document_urls.c.document_id
                 )
             )
-            return {url: uploaded.isoformat() if uploaded else None for url, uploaded in rows}
+            for url, record_id, uploaded in rows:
+                date = uploaded.isoformat() if uploaded else None
+                known.by_path[url_key(url)] = date
+                if record_id:
+                    known.by_record_id[record_id] = date
+        return known
+
+    def link_urls(self, groups: Sequence[Sequence[str]]) -> None:
+        """Each group: the URLs one response answered at (request, redirects, final). When one
+        of them is a stored document's (a 304 after a redirect), the others become its URLs
+        too, so that the next listing that links them knows the document without a request."""
+        wanted = list({url for group in groups for url in group})
+        if not wanted:
+            return
+        with self.engine.begin() as conn:
+            owners = {
+                url: document_id
+                for url, document_id in conn.execute(
+                    select(document_urls.c.url, document_urls.c.document_id).where(
+                        document_urls.c.url.in_(wanted)
+                    )
+                )
+            }
+            rows = {}
+            for group in groups:
+                owner = next((owners[u] for u in reversed(group) if u in owners), None)
+                for url in group:
+                    if owner is not None and url not in owners:
+                        rows[url] = {"url": url, "document_id": owner}
+            upsert(conn, document_urls, list(rows.values()), ["url"])
 
     def revalidation_urls(self) -> list[tuple[str, ...]]:
         """For each document still on the site: its last URL first, then its other URLs."""

@@ -45,6 +45,7 @@ class StorePipeline:
         self.flush_interval = settings.getfloat("DA_FLUSH_INTERVAL", 10)
         self.documents: list[DocumentItem] = []
         self.fetches: list[HttpInfo] = []
+        self.redirected: list[list[str]] = []  # URLs of unchanged documents, after redirects
         self.rejected: list[RejectedItem] = []
         self.ticker: task.LoopingCall | None = None
 
@@ -72,6 +73,8 @@ class StorePipeline:
             self.fetches.append(item.http)
             if item.page is FetchedPage.DOCUMENT:
                 self.count("documents_unchanged")  # 304: the stored row is current
+                if len(item.http.urls) > 1:  # redirected: the URLs it came through are its own
+                    self.redirected.append(item.http.urls)
         elif isinstance(item, CollectionItem):
             self._save_collection(item)
         elif isinstance(item, RejectedItem):
@@ -101,6 +104,12 @@ class StorePipeline:
                 store.fetch_state.save(fetches, run_id)
             except SQLAlchemyError as exc:
                 logger.error("could not record %d fetches: %s", len(fetches), exc)
+        redirected, self.redirected = self.redirected, []
+        if redirected:
+            try:
+                store.documents.link_urls(redirected)
+            except SQLAlchemyError as exc:
+                logger.error("could not record the URLs of %d documents: %s", len(redirected), exc)
         rejected, self.rejected = self.rejected, []
         if rejected:
             try:

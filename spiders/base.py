@@ -28,6 +28,7 @@ from items import (
     DocumentItem,
     FetchedPage,
     FetchRecord,
+    KnownDocuments,
     ListingEntry,
     Outcome,
     PageType,
@@ -126,9 +127,9 @@ class ArchiveSpider(scrapy.Spider):
         run = self.run
         return run.done if run is not None and run.run is not None else set()
 
-    def known_documents(self) -> dict[str, str | None]:
+    def known_documents(self) -> KnownDocuments:
         run = self.run
-        return run.known if run is not None and run.run is not None else {}
+        return run.known if run is not None and run.run is not None else KnownDocuments()
 
     @property
     def stats(self) -> StatsCollector:
@@ -204,7 +205,7 @@ class ArchiveSpider(scrapy.Spider):
         if self.fetch_url(url) in self.done_urls():
             self.count("resume_skipped")
             return None
-        uploaded = self.known_documents().get(url) if self.since else None
+        uploaded = self.known_documents().uploaded(url) if self.since else None
         if uploaded and self.since and uploaded < self.since:
             self.count("skipped_before_since")
             return None

@@ -66,11 +66,11 @@ class CatalogSpider(ArchiveSpider):
 
     def on_listing_page(self, page: ListingPage, response: Response) -> Iterator[Any]:
         fresh = [e for e in page.entries if not self._seen(e)]
-        if (
-            self.new_only
-            and page.entries
-            and all(e.url in self.known_documents() for e in page.entries)
-        ):
+        known = self.known_documents()
+        if self.new_only:  # stored documents (by record id or path, on any host) are not new
+            stored = [e for e in page.entries if known.has(e.url, e.record_id)]
+            fresh = [e for e in fresh if not known.has(e.url, e.record_id)]
+        if self.new_only and page.entries and len(stored) == len(page.entries):
             self.stopped_early = True  # everything from here on is older and stored
             self.stats.set_value(
                 "archive/catalog_stopped_at_page", response.meta.get("catalog_page")
