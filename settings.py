@@ -73,6 +73,14 @@ ITEM_PIPELINES = {
 ADDONS = {"spiders.profile.LocalMirrorProfile": 0}
 
 FEED_EXPORT_ENCODING = "utf-8"
+# `-O file.jsonl|json|csv|xml`: documents only, with the documents table's fields.
+FEED_EXPORTERS = {
+    "jsonlines": "extensions.feeds.DocumentJsonLinesExporter",
+    "jsonl": "extensions.feeds.DocumentJsonLinesExporter",
+    "json": "extensions.feeds.DocumentJsonExporter",
+    "csv": "extensions.feeds.DocumentCsvExporter",
+    "xml": "extensions.feeds.DocumentXmlExporter",
+}
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -303,6 +303,33 @@ class DocumentStore:
                     known.by_record_id[record_id] = date
         return known
 
+    def stored_item(self, urls: Sequence[str]) -> DocumentItem | None:
+        """The stored document one of these URLs belongs to, as an item with the documents
+        table's fields (for a feed: a page that answered 304 is still a document of the run)."""
+        with self.engine.connect() as conn:
+            row = (
+                conn.execute(
+                    select(documents)
+                    .join(document_urls, document_urls.c.document_id == documents.c.id)
+                    .where(document_urls.c.url.in_(list(urls)))
+                    .limit(1)
+                )
+                .mappings()
+                .first()
+            )
+        if row is None:
+            return None
+        values = {name: row[name] for name in (*DOCUMENT_COLUMNS, *DOCUMENT_LIST_COLUMNS)}
+        for name in DATE_COLUMNS:
+            values[name] = row[name].isoformat() if row[name] else None
+        captured = row["captured_at"]
+        return DocumentItem(
+            url=row["url"],
+            fetched_at=row["fetched_at"],
+            captured_at=captured.isoformat() if captured else None,
+            **values,
+        )
+
     def link_urls(self, groups: Sequence[Sequence[str]]) -> None:
         """Each group: the URLs one response answered at (request, redirects, final). When one
         of them is a stored document's (a 304 after a redirect), the others become its URLs

@@ -48,6 +48,8 @@ class StorePipeline:
         self.redirected: list[list[str]] = []  # URLs of unchanged documents, after redirects
         self.rejected: list[RejectedItem] = []
         self.ticker: task.LoopingCall | None = None
+        # With a feed (-O), a document that answered 304 goes to it as stored.
+        self.feeds = bool(settings.getdict("FEEDS"))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -75,6 +77,8 @@ class StorePipeline:
                 self.count("documents_unchanged")  # 304: the stored row is current
                 if len(item.http.urls) > 1:  # redirected: the URLs it came through are its own
                     self.redirected.append(item.http.urls)
+                if self.feeds and self.run.run is not None:
+                    return self._stored(item) or item
         elif isinstance(item, CollectionItem):
             self._save_collection(item)
         elif isinstance(item, RejectedItem):
@@ -180,6 +184,13 @@ class StorePipeline:
         open_rows = self.run.store.collections.resolve_links()
         assert self.crawler.stats is not None
         self.crawler.stats.set_value(COUNT_PREFIX + "unlinked_listing_rows", open_rows)
+
+    def _stored(self, record: FetchRecord) -> DocumentItem | None:
+        try:
+            return self.run.store.documents.stored_item(record.http.urls)
+        except SQLAlchemyError as exc:
+            logger.error("could not read the stored %s: %s", record.url, one_line(exc))
+            return None
 
     def _spider_name(self) -> str | None:
         return self.crawler.spider.name if self.crawler.spider else None

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import re
 import shutil
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from conftest import DOCUMENTS, SHARED_REAL, build, expected_document, query, ru
 from sqlalchemy import create_engine, inspect, text
 from support.mirror import serve_in_thread
 
+from items import DocumentItem
 from pipelines.names import parse_title
 from spiders.pages import CollectionIndex, parse_page
 
@@ -236,6 +238,8 @@ def mirror():
 
 
 def crawl_documents(base_url: str, tmp_path: Path, urls: list[str]) -> list[dict]:
+    """The documents of a crawl with every field of the item: a feed writes the documents
+    table's fields unless FEED_EXPORT_FIELDS names others."""
     out = tmp_path / "items.jsonl"
     result = run_scrapy(
         "crawl",
@@ -244,6 +248,8 @@ def crawl_documents(base_url: str, tmp_path: Path, urls: list[str]) -> list[dict
         "url=" + ",".join(urls),
         "-O",
         str(out),
+        "-s",
+        f"FEED_EXPORT_FIELDS={','.join(f.name for f in fields(DocumentItem))}",
         "-s",
         f"DA_BASE_URL={base_url}",
         "-s",
