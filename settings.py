@@ -45,6 +45,9 @@ REMOTE_CONTROL_ENABLED = False
 DA_FLUSH_INTERVAL = float(os.environ.get("DA_FLUSH_INTERVAL", "10"))  # seconds between writes
 DA_PROGRESS_INTERVAL = float(os.environ.get("DA_PROGRESS_INTERVAL", "60"))  # progress lines
 DA_MAX_FAILED_RATIO = 0.5  # a run where more pages failed than this has failed
+# A run where more document pages than this came out without the fields their kind always
+# has (pipelines/coverage.py) has failed: the site's markup has probably changed.
+DA_MARKUP_MAX_RATIO = float(os.environ.get("DA_MARKUP_MAX_RATIO", "0.05"))
 DA_RETRY_AFTER_MAX = 600  # longest Retry-After honoured, in seconds; longer: give up
 DA_BACKOFF_BASE = 30  # seconds; doubled on each retry of a challenge page or a 429/503
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
@@ -67,6 +70,7 @@ ITEM_PIPELINES = {
     "pipelines.dates.DatesPipeline": 200,
     "pipelines.citations.CitationsPipeline": 300,
     "pipelines.names.NamesPipeline": 400,
+    "pipelines.coverage.CoveragePipeline": 450,
     "pipelines.validate.ValidatePipeline": 500,
     "pipelines.store.StorePipeline": 900,
 }

@@ -45,6 +45,11 @@ COUNT_PREFIX = "archive/count/"
 # Why a start page failed, or why nothing could start (set by the spiders or the downloader):
 # the run did not do what was asked, so it has failed.
 START_FAILURE = "archive/start_failure"
+# Field coverage (pipelines/coverage.py): document pages checked, quarantined for missing
+# fields, and per field how many pages lacked it.
+COVERAGE_CHECKED = "archive/coverage/checked"
+COVERAGE_QUARANTINED = "archive/coverage/quarantined"
+COVERAGE_MISSING = "archive/coverage/missing/"
 OUTCOMES = ("documents_new", "documents_updated", "documents_unchanged", "rejected", "failed")
 
 
@@ -56,6 +61,7 @@ class RunExtension:
         self.heartbeat_interval = settings.getfloat("DA_FLUSH_INTERVAL", 10)
         self.progress_interval = settings.getfloat("DA_PROGRESS_INTERVAL", 60)
         self.max_failed_ratio = settings.getfloat("DA_MAX_FAILED_RATIO", 0.5)
+        self.max_markup_ratio = settings.getfloat("DA_MARKUP_MAX_RATIO", 0.05)
         self.engine: Engine | None = None
         self.run: runs.Run | None = None
         self.status: RunStatus | None = None
@@ -173,8 +179,11 @@ class RunExtension:
         assert stats is not None
         start_failure = stats.get_value(START_FAILURE)
         too_many = failed >= 5 and failed > self.max_failed_ratio * pages
+        markup = markup_changed(stats.get_stats(), self.max_markup_ratio)
         if start_failure and status is not RunStatus.INTERRUPTED:
             status, why = RunStatus.FAILED, start_failure
+        elif markup and status is not RunStatus.INTERRUPTED:
+            status, why = RunStatus.FAILED, markup
         elif status is RunStatus.FINISHED and too_many:
             status, why = RunStatus.FAILED, f"{failed} of {pages} pages failed"
         plain = {k: v for k, v in stats.get_stats().items() if _is_plain(v)}
@@ -200,6 +209,22 @@ class RunExtension:
             runs.finish_run(self.engine, self.run.id, RunStatus.FAILED, {}, {}, reason)
             status = RunStatus.FAILED
         return status, reason
+
+
+def markup_changed(stats: dict[str, Any], max_ratio: float) -> str | None:
+    """Why the run failed for missing fields, if more document pages than `max_ratio` came
+    out without the fields their kind always has."""
+    checked = stats.get(COVERAGE_CHECKED, 0)
+    quarantined = stats.get(COVERAGE_QUARANTINED, 0)
+    if not quarantined or quarantined <= max_ratio * checked:
+        return None
+    missing = {
+        key.removeprefix(COVERAGE_MISSING): n
+        for key, n in stats.items()
+        if key.startswith(COVERAGE_MISSING)
+    }
+    names = ", ".join(repr(name) for name in sorted(missing, key=lambda f: (-missing[f], f)))
+    return f"markup changed? {names} missing on {quarantined} of {checked} document pages"
 
 
 def summary_line(counts: Counter[str], status: RunStatus, where: str) -> str:
