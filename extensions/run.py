@@ -13,6 +13,7 @@ turns that into one line and exit status 1.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
 import time
@@ -50,6 +51,9 @@ START_FAILURE = "archive/start_failure"
 COVERAGE_CHECKED = "archive/coverage/checked"
 COVERAGE_QUARANTINED = "archive/coverage/quarantined"
 COVERAGE_MISSING = "archive/coverage/missing/"
+# How many documents the run expects, once a spider knows (a count line, a collection's
+# listing, the ids asked for): the progress line then says done / total, % and ETA.
+EXPECTED_DOCUMENTS = "archive/progress/total"
 OUTCOMES = ("documents_new", "documents_updated", "documents_unchanged", "rejected", "failed")
 
 
@@ -69,6 +73,7 @@ class RunExtension:
         self.refused: str | None = None  # why the run could not start
         self._store: ArchiveStore | None = None
         self.ticker: task.LoopingCall | None = None
+        self.progress: task.LoopingCall | None = None
         self.started = self.last_progress = time.monotonic()
 
     @classmethod
@@ -127,19 +132,25 @@ class RunExtension:
         if self.run.resumed_from:
             logger.info("resuming interrupted run %s", self.run.resumed_from)
         self.ticker = task.LoopingCall(self.tick)
-        self.ticker.start(min(self.heartbeat_interval, self.progress_interval), now=False)
+        self.ticker.start(max(self.heartbeat_interval, 0.01), now=False)
+        self.progress = task.LoopingCall(self.report_progress)  # a fixed interval, no drift
+        self.progress.start(max(self.progress_interval, 0.01), now=False)
 
     def tick(self) -> None:
-        """Beat the heart (so a dead run is found stale) and say how far we are."""
+        """Beat the heart, so that a dead run is found stale."""
         counts = self.counts()
         try:
             assert self.engine is not None and self.run is not None
             runs.heartbeat(self.engine, self.run.id, counts)
         except SQLAlchemyError as exc:
             logger.error("heartbeat failed: %s", " ".join(str(exc).split())[:300])
-        if time.monotonic() - self.last_progress >= self.progress_interval:
-            self.last_progress = time.monotonic()
-            logger.info(progress_line(counts, time.monotonic() - self.started))
+
+    def report_progress(self) -> None:
+        """Every DA_PROGRESS_INTERVAL seconds: how far the run is, and when it should end."""
+        stats = self.crawler.stats
+        assert stats is not None
+        total = stats.get_value(EXPECTED_DOCUMENTS)
+        logger.info(progress_line(self.counts(), time.monotonic() - self.started, total))
 
     def counts(self) -> dict[str, int]:
         """The run's counts from the crawler's stats: ours, and the downloader's requests and
@@ -166,8 +177,9 @@ class RunExtension:
         }
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        if self.ticker is not None and self.ticker.running:
-            self.ticker.stop()
+        for ticker in (self.ticker, self.progress):
+            if ticker is not None and ticker.running:
+                ticker.stop()
         if self.run is None or self.engine is None:
             return
         counts = self.counts()
@@ -238,11 +250,23 @@ def summary_line(counts: Counter[str], status: RunStatus, where: str) -> str:
     )
 
 
-def progress_line(counts: dict[str, int], elapsed: float) -> str:
+def progress_line(counts: dict[str, int], elapsed: float, total: int | None = None) -> str:
     stored = sum(
         counts.get(k, 0) for k in ("documents_new", "documents_updated", "documents_unchanged")
     )
     rate = counts.get("requests", 0) / elapsed if elapsed > 0 else 0.0
+    if total:
+        done = stored + counts.get("rejected", 0) + counts.get("failed", 0)
+        per_second = done / elapsed if elapsed > 0 else 0.0
+        left = max(total - done, 0)
+        eta = dt.timedelta(seconds=round(left / per_second)) if per_second else "unknown"
+        return (
+            f"progress: {done}/{total} documents ({100 * done / total:.0f}%), "
+            f"{per_second:.1f} documents/s, ETA {eta}; {stored} checked "
+            f"({counts.get('documents_new', 0)} new, {counts.get('documents_updated', 0)} "
+            f"updated), {counts.get('rejected', 0)} rejected, {counts.get('failed', 0)} failed, "
+            f"{counts.get('requests', 0)} requests"
+        )
     return (
         f"progress: {counts.get('requests', 0)} requests ({rate:.1f}/s), {stored} documents "
         f"checked ({counts.get('documents_new', 0)} new, {counts.get('documents_updated', 0)} "

@@ -22,7 +22,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.statscollectors import StatsCollector
 from twisted.python.failure import Failure
 
-from extensions.run import START_FAILURE, RunExtension
+from extensions.run import EXPECTED_DOCUMENTS, START_FAILURE, RunExtension
 from items import (
     CollectionItem,
     DocumentItem,
@@ -164,6 +164,11 @@ class ArchiveSpider(scrapy.Spider):
         """On an allowed host (or a subdomain of one), as Scrapy's offsite filter sees it."""
         host = (urlsplit(url).hostname or "").lower()
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains if d)
+
+    def expect_documents(self, total: int) -> None:
+        """How many documents this run will see (for the progress line's done / total); the
+        largest count any listing gave."""
+        self.stats.max_value(EXPECTED_DOCUMENTS, total)
 
     def start_failed(self, reason: str) -> None:
         """A start page failed (or nothing could start): the run extension fails the run."""
@@ -340,6 +345,8 @@ class ArchiveSpider(scrapy.Spider):
             else:
                 yield from self.revalidate_rest()
             return
+        if page.count:  # "1 - 10 of 99": the collection's size from its first page
+            self.expect_documents(page.count[2])
         yield from self._take_entries(draft, page.entries)
         yield from self._next_or_done(draft, page.next_url)
 
@@ -355,6 +362,7 @@ class ArchiveSpider(scrapy.Spider):
 
     def _next_or_done(self, draft: CollectionDraft, next_url: str | None) -> Iterator[Any]:
         # Pages are walked one after another, so positions follow the listing order.
+        self.expect_documents(len(draft.entries))  # so far: the listing pages walked
         if next_url:
             yield self.request(next_url, collection=draft)
         else:

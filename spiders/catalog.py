@@ -65,6 +65,8 @@ class CatalogSpider(ArchiveSpider):
             yield request
 
     def on_listing_page(self, page: ListingPage, response: Response) -> Iterator[Any]:
+        if page.count and not self.new_only:  # the catalog's size, from its count line
+            self.expect_documents(page.count[2])
         fresh = [e for e in page.entries if not self._seen(e)]
         known = self.known_documents()
         if self.new_only:  # stored documents (by record id or path, on any host) are not new

@@ -34,6 +34,7 @@ class DocumentSpider(ArchiveSpider):
         return targets
 
     async def start(self) -> AsyncIterator[Any]:
+        self.expect_documents(len(self.targets))
         targets = (self.document_request(self.site_url(target)) for target in self.targets)
         for request in self.starting(targets):
             yield request

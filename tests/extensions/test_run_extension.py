@@ -265,18 +265,24 @@ def test_tick_beats_the_heart_and_writes_the_counts(crawler):
     )
 
 
-def test_tick_logs_progress_once_the_interval_is_over(database_url, caplog):
-    crawler = make_crawler({"DATABASE_URL": database_url, "DA_PROGRESS_INTERVAL": 0})
+def test_report_progress_logs_the_progress_line(crawler, caplog):
     run = extension_of(crawler)
-    run.spider_opened(crawler.spider)
     set_counts(crawler, documents_new=2)
     with caplog.at_level(logging.INFO, logger="extensions.run"):
-        run.tick()
+        run.report_progress()
     assert any(r.getMessage().startswith("progress: 0 requests") for r in caplog.records)
-    run.spider_closed(crawler.spider, "finished")
 
 
-def test_tick_logs_no_progress_before_the_interval(crawler, caplog):
+def test_report_progress_with_a_total_says_done_of_total(crawler, caplog):
+    run = extension_of(crawler)
+    set_counts(crawler, documents_new=2)
+    crawler.stats.set_value("archive/progress/total", 10)
+    with caplog.at_level(logging.INFO, logger="extensions.run"):
+        run.report_progress()
+    assert any(r.getMessage().startswith("progress: 2/10 documents (20%)") for r in caplog.records)
+
+
+def test_tick_only_beats_the_heart(crawler, caplog):
     with caplog.at_level(logging.INFO, logger="extensions.run"):
         extension_of(crawler).tick()
     assert not any(r.getMessage().startswith("progress:") for r in caplog.records)
