@@ -43,11 +43,13 @@ from models.tables import (
     utc_datetime,
     utcnow,
 )
+from models.tables import RejectedItem as RejectedRow
 
 documents = table_of(Document)
 document_urls = table_of(DocumentUrl)
 document_versions = table_of(DocumentVersion)
 document_revisions = table_of(DocumentRevision)
+rejected_items = table_of(RejectedRow)
 DATE_COLUMNS = ("uploaded_date", "date_start", "date_end")
 
 
@@ -138,6 +140,7 @@ class DocumentStore:
         changed: list[tuple[dict[str, Any], dict[str, Any], Any]] = []  # (values, row, old)
         alias_only: list[tuple[dict[str, Any], int]] = []
         back: list[int] = []
+        blanked: list[tuple[str, list[str]]] = []  # (url, fields that came out empty)
         for item, row in zip(values, rows, strict=True):
             old = existing.get(_key(row))
             if old is None:
@@ -152,8 +155,19 @@ class DocumentStore:
                 if change is Change.RESTORED:
                     back.append(old["id"])  # on the site again
                 continue
+            emptied = keep_stored_values(row, old)
+            if emptied:  # a field came out empty: the stored value stays, and that is recorded
+                blanked.append((row["url"], emptied))
+                children = {name: item.get(name) or [] for name in DOCUMENT_CHILDREN}
+                row["content_hash"] = content_hash({**row, **children})
+                if row["content_hash"] == old["content_hash"]:  # nothing else changed
+                    counts["unchanged"] += 1
+                    alias_only.append((item, old["id"]))
+                    continue
             counts[change.value] += 1
             changed.append((item, row, old))
+        if blanked:
+            _record_blanked(conn, blanked, run_id)
         now = utcnow()
         if back:
             conn.execute(
@@ -391,6 +405,55 @@ class DocumentStore:
                     update(documents).where(documents.c.id.in_(gone)).values(withdrawn_at=utcnow())
                 )
             return len(gone)
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def keep_stored_values(row: dict[str, Any], stored: Any) -> list[str]:
+    """A re-crawl never replaces a stored value with an empty one (a renamed block, a
+    selector that no longer matches): the row takes the stored value back. Returns the names
+    of the fields kept."""
+    kept = [
+        name
+        for name in (*DOCUMENT_COLUMNS, *DOCUMENT_LIST_COLUMNS)
+        if _is_empty(row[name]) and not _is_empty(stored[name])
+    ]
+    for name in kept:
+        row[name] = stored[name]
+    return kept
+
+
+def _record_blanked(
+    conn: Connection, blanked: list[tuple[str, list[str]]], run_id: int | None
+) -> None:
+    """One rejected_items row per page and set of emptied fields, counted on each run."""
+    now = utcnow()
+    rows = [
+        {
+            "url": url,
+            "outcome": "rejected",
+            "reason": f"markup: {', '.join(fields)} came out empty; the stored values are kept",
+            "payload": {"kept": fields},
+            "first_seen_at": now,
+            "last_seen_at": now,
+            "attempts": 1,
+            "crawl_run_id": run_id,
+        }
+        for url, fields in blanked
+    ]
+    upsert(
+        conn,
+        rejected_items,
+        rows,
+        ["url", "reason"],
+        update={
+            "last_seen_at": now,
+            "attempts": rejected_items.c.attempts + 1,
+            "crawl_run_id": run_id,
+        },
+    )
 
 
 def _key(row: dict[str, Any]) -> str:
