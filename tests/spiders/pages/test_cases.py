@@ -74,22 +74,22 @@ def test_every_case_folder_is_complete():
 
 
 def test_every_document_page_of_the_mirror_is_a_case():
-    """Each page of fixtures/site/document/ is the input.html of a case, byte for byte."""
-    inputs = {(case.folder / cases.INPUT).read_bytes(): case.id for case in CASES if case.copied}
+    """Each page of fixtures/site/document/ is the page of a case, byte for byte."""
+    inputs = {case.input_path.read_bytes(): case.id for case in CASES if case.available()}
     pages = sorted((SITE / "document").glob("*.html"))
     assert len(pages) == len(DOCUMENTS) + 1  # the documents and the challenge page
     missing = [p.name for p in pages if p.read_bytes() not in inputs]
     assert not missing, "no case for: " + ", ".join(missing)
     for doc in DOCUMENTS:  # … and each document's case is its generation's parser, by record id
         case = BY_ID[f"{doc['generation']}_document/{doc['record_id']}"]
-        assert (SITE / page_path(doc)).read_bytes() == (case.folder / cases.INPUT).read_bytes()
+        assert (SITE / page_path(doc)).read_bytes() == case.input_path.read_bytes()
 
 
 def test_every_mirror_page_a_parser_reads_is_a_case():
     """Every page of fixtures/site/ but the Wayback captures (read through the unwrapper)."""
     declared = {case.id for case in cases.mirror_cases()}
     assert declared <= BY_ID.keys(), "run `make fixtures`: " + ", ".join(declared - BY_ID.keys())
-    sources = {case.source for case in cases.mirror_cases()}
+    sources = {cases.PROJECT / case.source for case in cases.mirror_cases() if case.source}
     pages = {p for p in SITE.rglob("*.html") if "_wayback" not in p.relative_to(SITE).parts}
     assert pages == sources
 
