@@ -5,6 +5,7 @@
                     [--limit N] [--json]
     da show RECORD_ID [--json]
     da stats [--json]
+    da runs [--limit N] [--json]
     da export --format csv|jsonl|ris|bibtex [filters] -o FILE
     da db upgrade
 
@@ -24,7 +25,7 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from cli.export import FORMATS, export
-from cli.queries import document_details, document_id, stats
+from cli.queries import document_details, document_id, last_runs, stats
 from items import CREDIT_FIELDS
 from models.db import DatabaseUnavailable, database_url, make_engine, prepare_database, safe_url
 from models.search import Filters, SearchError, matching_ids, parse_date_bound, search
@@ -57,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
         "stats", help="documents by year, archive, language, …; last runs"
     )
     stats_cmd.add_argument("--json", action="store_true")
+
+    runs_cmd = commands.add_parser(
+        "runs", help="the last crawl runs: status, progress, counts, duration, why one failed"
+    )
+    runs_cmd.add_argument("--limit", type=_positive, default=10)
+    runs_cmd.add_argument("--json", action="store_true")
 
     export_cmd = commands.add_parser("export", help="documents as CSV, JSON Lines, RIS or BibTeX")
     export_cmd.add_argument("--format", required=True, choices=FORMATS)
@@ -104,14 +111,17 @@ def filters_from(args: argparse.Namespace) -> Filters:
     )  # fmt: skip
 
 
-def open_database(url: str) -> Engine:
-    """An engine on a database that has been crawled into; UserError otherwise."""
+def open_database(url: str, documents: bool = True) -> Engine:
+    """An engine on a database that has been crawled into (that holds documents, unless
+    `documents` is False); UserError otherwise."""
     engine = make_engine(url)
     try:
         if not inspect(engine).has_table("documents"):
             raise UserError(
                 f"{safe_url(url)} has no archive tables: run `make crawl` (or `da db upgrade`) first"
             )
+        if not documents:
+            return engine
         with engine.connect() as conn:
             if not conn.execute(text("SELECT 1 FROM documents LIMIT 1")).first():
                 raise UserError(
@@ -134,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{safe_url(url)} is at the newest schema")
             return 0
         filters = filters_from(args) if args.command in {"search", "export"} else Filters()
-        engine = open_database(url)
+        engine = open_database(url, documents=args.command != "runs")
         try:
             return COMMANDS[args.command](engine, args, filters)
         finally:
@@ -221,6 +231,47 @@ def run_stats(engine: Engine, args: argparse.Namespace, _: Any) -> int:
     return 0
 
 
+def run_runs(engine: Engine, args: argparse.Namespace, _: Any) -> int:
+    with engine.connect() as conn:
+        found = last_runs(conn, args.limit)
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False, indent=1))
+        return 0
+    if not found:
+        raise UserError(f"{safe_url(database_url(args.db))} has no crawl runs yet")
+    rows = [
+        [r["id"], r["spider"], _arguments(r["arguments"]), r["status"], r["started_at"].replace("T", " "),
+         _duration(r["duration_seconds"]), _done(r), r["documents_new"], r["documents_updated"],
+         r["documents_unchanged"], r["rejected"], r["failed"], r["requests"], r["reason"] or ""]
+        for r in found
+    ]  # fmt: skip
+    headers = ["run", "spider", "arguments", "status", "started (UTC)", "duration", "documents",
+               "new", "updated", "unchanged", "rejected", "failed", "requests", "reason"]  # fmt: skip
+    _table("Crawl runs", headers, rows)
+    return 0
+
+
+def _arguments(arguments: dict[str, Any]) -> str:
+    return " ".join(f"{k}={v}" for k, v in sorted(arguments.items()))
+
+
+def _duration(seconds: int) -> str:
+    minutes, second = divmod(seconds, 60)
+    hours, minute = divmod(minutes, 60)
+    return f"{hours}:{minute:02d}:{second:02d}"
+
+
+def _done(run: dict[str, Any]) -> str:
+    """ "48/48 (100%)"; a running run adds its rate and ETA."""
+    done, total = run["documents_done"], run["documents_total"]
+    text = f"{done}/{total} ({run['percent_done']:.0f}%)" if total else str(done)
+    if run["status"] == "running" and run["documents_per_minute"] is not None:
+        text += f", {run['documents_per_minute']}/min"
+        if run["eta_at"]:
+            text += f", ETA {run['eta_at'].replace('T', ' ')}"
+    return text
+
+
 def run_export(engine: Engine, args: argparse.Namespace, filters: Filters) -> int:
     with engine.connect() as conn:
         ids = matching_ids(conn, filters)
@@ -239,7 +290,13 @@ def run_export(engine: Engine, args: argparse.Namespace, filters: Filters) -> in
     return 0
 
 
-COMMANDS = {"search": run_search, "show": run_show, "stats": run_stats, "export": run_export}
+COMMANDS = {
+    "search": run_search,
+    "show": run_show,
+    "stats": run_stats,
+    "runs": run_runs,
+    "export": run_export,
+}
 
 
 def _cell(value: Any) -> str:

@@ -1,14 +1,16 @@
-"""What `da show` and `da stats` read from the database, as plain dicts (one place for both
+"""What `da show`, `da stats` and `da runs` read from the database, as plain dicts (one place for both
 the terminal tables and `--json`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
 from sqlalchemy import Connection, text
 
 from items import CREDIT_FIELDS, DOCUMENT_COLUMNS, DOCUMENT_LIST_COLUMNS
+from models.tables import utcnow
 
 # Every stored field of a document, as items/ declares them, then what only the table keeps;
 # the text last, as `da show` prints it.
@@ -100,7 +102,9 @@ def stats(conn: Connection, runs: int = 5) -> dict[str, Any]:
     }  # fmt: skip
 
 
-JSON_COLUMNS = frozenset({*DOCUMENT_LIST_COLUMNS, *CREDIT_FIELDS, "changed_fields", "old_values"})
+JSON_COLUMNS = frozenset(
+    {*DOCUMENT_LIST_COLUMNS, *CREDIT_FIELDS, "changed_fields", "old_values", "arguments"}
+)
 
 
 BOOLEAN_COLUMNS = frozenset({"date_circa", "parsed"})
@@ -115,3 +119,52 @@ def _plain(value: Any, column: str = "") -> Any:
     if column in BOOLEAN_COLUMNS and value is not None:
         return bool(value)  # SQLite hands booleans back as 0 and 1
     return value
+
+
+RUN_COUNTS = ("documents_new", "documents_updated", "documents_unchanged", "rejected", "failed",
+              "requests", "responses_304")  # fmt: skip
+
+
+def last_runs(conn: Connection, limit: int = 10) -> list[dict[str, Any]]:
+    """The last crawl runs, newest first: status, arguments, duration, progress, counts and
+    why a run failed. A running run's duration is up to now."""
+    rows = conn.execute(
+        text(f"""SELECT id, spider, arguments, status, started_at, finished_at, heartbeat_at,
+                 reason, resumed_from, documents_done, documents_total, eta_at,
+                 {", ".join(RUN_COUNTS)}
+                 FROM crawl_runs ORDER BY id DESC LIMIT :n"""),
+        {"n": limit},
+    ).mappings()
+    now = utcnow()
+    found = []
+    for row in rows:
+        end = row["finished_at"] or (now if row["status"] == "running" else row["heartbeat_at"])
+        seconds = max((_naive(end) - _naive(row["started_at"])).total_seconds(), 0.0)
+        done, total = row["documents_done"], row["documents_total"]
+        found.append(
+            {k: _plain(row[k], k) for k in ("id", "spider", "status")}
+            | {"arguments": _plain(row["arguments"], "arguments")}
+            | {k: _iso(row[k]) for k in ("started_at", "finished_at")}
+            | {
+                "duration_seconds": round(seconds),
+                "documents_done": done,
+                "documents_total": total,
+                "percent_done": round(100 * done / total, 1) if total else None,
+                "documents_per_minute": round(60 * done / seconds, 1) if seconds else None,
+                "eta_at": _iso(row["eta_at"]) if row["status"] == "running" else None,
+            }
+            | {k: row[k] for k in RUN_COUNTS}
+            | {"reason": row["reason"], "resumed_from": row["resumed_from"]}
+        )
+    return found
+
+
+def _iso(value: Any) -> str | None:
+    return _naive(value).isoformat(timespec="seconds") if value is not None else None
+
+
+def _naive(value: Any) -> dt.datetime:
+    """Stored times are UTC; SQLite hands them back as naive datetimes or ISO strings."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=None)

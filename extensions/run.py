@@ -28,6 +28,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet import task
 
+from extensions import progress_bar
 from items import KnownDocuments, RunStatus
 from models import runs
 from models.db import DatabaseUnavailable, database_url, prepare_database, safe_url
@@ -66,6 +67,11 @@ class RunExtension:
         self.progress_interval = settings.getfloat("DA_PROGRESS_INTERVAL", 60)
         self.max_failed_ratio = settings.getfloat("DA_MAX_FAILED_RATIO", 0.5)
         self.max_markup_ratio = settings.getfloat("DA_MARKUP_MAX_RATIO", 0.05)
+        # A progress bar instead of the progress line when the log goes to a terminal.
+        self.bar: progress_bar.ProgressBar | None = None
+        self.bar_wanted = progress_bar.wanted(
+            settings.getbool("DA_PROGRESS_BAR", True) and not settings.get("LOG_FILE")
+        )
         self.engine: Engine | None = None
         self.run: runs.Run | None = None
         self.status: RunStatus | None = None
@@ -133,24 +139,37 @@ class RunExtension:
             logger.info("resuming interrupted run %s", self.run.resumed_from)
         self.ticker = task.LoopingCall(self.tick)
         self.ticker.start(max(self.heartbeat_interval, 0.01), now=False)
+        interval = self.progress_interval
+        if self.bar_wanted:
+            self.bar = progress_bar.ProgressBar()
+            self.bar.start()
+            interval = min(interval, 0.5)  # a bar is redrawn often; it costs no log lines
         self.progress = task.LoopingCall(self.report_progress)  # a fixed interval, no drift
-        self.progress.start(max(self.progress_interval, 0.01), now=False)
+        self.progress.start(max(interval, 0.01), now=False)
 
     def tick(self) -> None:
-        """Beat the heart, so that a dead run is found stale."""
+        """Beat the heart, so that a dead run is found stale; write the progress figures."""
         counts = self.counts()
         try:
             assert self.engine is not None and self.run is not None
-            runs.heartbeat(self.engine, self.run.id, counts)
+            runs.heartbeat(self.engine, self.run.id, counts, self.progress_of(counts))
         except SQLAlchemyError as exc:
             logger.error("heartbeat failed: %s", " ".join(str(exc).split())[:300])
 
     def report_progress(self) -> None:
         """Every DA_PROGRESS_INTERVAL seconds: how far the run is, and when it should end."""
+        counts = self.counts()
+        progress = self.progress_of(counts)
+        if self.bar is not None:
+            self.bar.update(progress, counts_detail(counts))
+        else:
+            logger.info(progress_line(counts, progress.elapsed, progress.total))
+
+    def progress_of(self, counts: dict[str, int]) -> runs.Progress:
         stats = self.crawler.stats
         assert stats is not None
         total = stats.get_value(EXPECTED_DOCUMENTS)
-        logger.info(progress_line(self.counts(), time.monotonic() - self.started, total))
+        return progress_of(counts, time.monotonic() - self.started, total)
 
     def counts(self) -> dict[str, int]:
         """The run's counts from the crawler's stats: ours, and the downloader's requests and
@@ -183,6 +202,10 @@ class RunExtension:
         if self.run is None or self.engine is None:
             return
         counts = self.counts()
+        progress = self.progress_of(counts)
+        if self.bar is not None:
+            self.bar.update(progress, counts_detail(counts))
+            self.bar.stop()
         status = CLOSE_REASON_STATUS.get(reason, RunStatus.FAILED)
         why = None if status is RunStatus.FINISHED else f"spider closed: {reason}"
         pages = sum(counts.get(k, 0) for k in OUTCOMES)
@@ -203,7 +226,7 @@ class RunExtension:
         for key, value in counts.items():
             stats.set_value(f"archive/{key}", value)
         stats.set_value("archive/run_status", status.value)
-        runs.finish_run(self.engine, self.run.id, status, counts, plain, why)
+        runs.finish_run(self.engine, self.run.id, status, counts, plain, why, progress)
         self.status, self.reason = status, why
         line = summary_line(Counter(counts), status, safe_url(self.url))
         logger.info(line)
@@ -250,19 +273,33 @@ def summary_line(counts: Counter[str], status: RunStatus, where: str) -> str:
     )
 
 
-def progress_line(counts: dict[str, int], elapsed: float, total: int | None = None) -> str:
-    stored = sum(
-        counts.get(k, 0) for k in ("documents_new", "documents_updated", "documents_unchanged")
+STORED = ("documents_new", "documents_updated", "documents_unchanged")
+
+
+def progress_of(counts: dict[str, int], elapsed: float, total: int | None) -> runs.Progress:
+    """Documents done: stored (new, updated or unchanged), rejected or failed."""
+    done = sum(counts.get(k, 0) for k in (*STORED, "rejected", "failed"))
+    return runs.Progress(done=done, total=total or None, elapsed=elapsed)
+
+
+def counts_detail(counts: dict[str, int]) -> str:
+    return (
+        f"{counts.get('documents_new', 0)} new, {counts.get('documents_updated', 0)} updated, "
+        f"{counts.get('rejected', 0)} rejected, {counts.get('failed', 0)} failed, "
+        f"{counts.get('requests', 0)} requests"
     )
+
+
+def progress_line(counts: dict[str, int], elapsed: float, total: int | None = None) -> str:
+    stored = sum(counts.get(k, 0) for k in STORED)
     rate = counts.get("requests", 0) / elapsed if elapsed > 0 else 0.0
     if total:
-        done = stored + counts.get("rejected", 0) + counts.get("failed", 0)
-        per_second = done / elapsed if elapsed > 0 else 0.0
-        left = max(total - done, 0)
-        eta = dt.timedelta(seconds=round(left / per_second)) if per_second else "unknown"
+        progress = progress_of(counts, elapsed, total)
+        seconds = progress.eta_seconds
+        eta = dt.timedelta(seconds=round(seconds)) if seconds is not None else "unknown"
         return (
-            f"progress: {done}/{total} documents ({100 * done / total:.0f}%), "
-            f"{per_second:.1f} documents/s, ETA {eta}; {stored} checked "
+            f"progress: {progress.done}/{total} documents ({progress.percent:.0f}%), "
+            f"{progress.per_second:.1f} documents/s, ETA {eta}; {stored} checked "
             f"({counts.get('documents_new', 0)} new, {counts.get('documents_updated', 0)} "
             f"updated), {counts.get('rejected', 0)} rejected, {counts.get('failed', 0)} failed, "
             f"{counts.get('requests', 0)} requests"

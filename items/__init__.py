@@ -16,7 +16,7 @@ and the store, the revisions, the exports and `da` derive their lists from it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
@@ -255,6 +255,9 @@ class HttpInfo:
     last_modified: str | None = None
     body_hash: str | None = None
     body: bytes | None = field(default=None, repr=False)  # listing pages, replayed on 304
+    # The page as fetched (the response's own bytes, no copy): kept with a quarantined page,
+    # never written to fetch_state.
+    page: bytes | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -303,6 +306,15 @@ Item = DocumentItem | CollectionItem | RejectedItem | FetchRecord
 
 
 # -- what is stored, as the spiders ask it ------------------------------------------------
+
+
+def payload_of(item: Any) -> dict[str, Any]:
+    """An item as `rejected_items.payload` keeps it: plain values, without the raw bytes."""
+    values: dict[str, Any] = asdict(item)
+    if isinstance(values.get("http"), dict):
+        values["http"].pop("body", None)
+        values["http"].pop("page", None)
+    return values
 
 
 def url_key(url: str) -> str:

@@ -39,6 +39,39 @@ COUNT_COLUMNS = (
 STALE_AFTER = dt.timedelta(minutes=15)  # no heartbeat for this long: the run is gone
 
 
+@dataclass(frozen=True)
+class Progress:
+    """How far a run is: documents done (stored, rejected or failed) of the total the spider
+    expects, if it knows one, after `elapsed` seconds."""
+
+    done: int
+    total: int | None
+    elapsed: float
+
+    @property
+    def per_second(self) -> float:
+        return self.done / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.done / self.total if self.total else None
+
+    @property
+    def eta_seconds(self) -> float | None:
+        """Seconds left at the pace so far; None without a total or a pace."""
+        if not self.total or not self.per_second:
+            return None
+        return max(self.total - self.done, 0) / self.per_second
+
+    def columns(self) -> dict[str, Any]:
+        eta = self.eta_seconds
+        return {
+            "documents_done": self.done,
+            "documents_total": self.total,
+            "eta_at": utcnow() + dt.timedelta(seconds=eta) if eta is not None else None,
+        }
+
+
 class JobLocked(RuntimeError):
     """Another run of the same job is running on this database."""
 
@@ -139,12 +172,19 @@ def done_urls(engine: Engine, run: Run) -> set[str]:
         )
 
 
-def heartbeat(engine: Engine, run_id: int, counts: dict[str, int]) -> None:
+def heartbeat(
+    engine: Engine, run_id: int, counts: dict[str, int], progress: Progress | None = None
+) -> None:
+    progress_columns = progress.columns() if progress else {}
     with engine.begin() as conn:
         conn.execute(
             update(runs)
             .where(runs.c.id == run_id)
-            .values(heartbeat_at=utcnow(), **{k: counts.get(k, 0) for k in COUNT_COLUMNS})
+            .values(
+                heartbeat_at=utcnow(),
+                **{k: counts.get(k, 0) for k in COUNT_COLUMNS},
+                **progress_columns,
+            )
         )
 
 
@@ -155,7 +195,9 @@ def finish_run(
     counts: dict[str, int],
     stats: dict[str, Any],
     reason: str | None = None,
+    progress: Progress | None = None,
 ) -> None:
+    progress_columns = progress.columns() | {"eta_at": None} if progress else {}
     with engine.begin() as conn:
         conn.execute(
             update(runs)
@@ -166,6 +208,7 @@ def finish_run(
                 stats=stats,
                 reason=reason,
                 **{k: counts.get(k, 0) for k in COUNT_COLUMNS},
+                **progress_columns,
             )
         )
 

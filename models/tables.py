@@ -220,6 +220,11 @@ class CrawlRun(Base):
     documents_unchanged: Mapped[int] = mapped_column(default=0)
     rejected: Mapped[int] = mapped_column(default=0)
     failed: Mapped[int] = mapped_column(default=0)
+    # Progress, written by the heartbeat: documents done (stored, rejected or failed), how
+    # many the spider expects (once it knows), and when the run should end at its pace.
+    documents_done: Mapped[int] = mapped_column(default=0, server_default="0")
+    documents_total: Mapped[int | None]
+    eta_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 

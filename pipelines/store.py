@@ -11,7 +11,6 @@ extension (extensions/run.py) reads them; the run itself is the extension's busi
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -28,6 +27,7 @@ from items import (
     HttpInfo,
     Outcome,
     RejectedItem,
+    payload_of,
 )
 from models.documents import SaveResult, one_line
 
@@ -159,7 +159,7 @@ class StorePipeline:
                 reason=reason,
                 outcome=Outcome.FAILED,
                 spider=self._spider_name(),
-                payload=_payload(item),
+                payload=payload_of(item),
             )
         )
 
@@ -194,11 +194,3 @@ class StorePipeline:
 
     def _spider_name(self) -> str | None:
         return self.crawler.spider.name if self.crawler.spider else None
-
-
-def _payload(item: DocumentItem | CollectionItem) -> dict[str, Any]:
-    """The item, as the JSON `rejected_items.payload` keeps (without raw bodies)."""
-    values = asdict(item)
-    if isinstance(values.get("http"), dict):
-        values["http"].pop("body", None)
-    return values

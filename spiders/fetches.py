@@ -18,6 +18,7 @@ def http_info(response: Response, keep_body: bool = False) -> HttpInfo:
         etag=(headers.get("ETag") or b"").decode("latin-1") or None,
         last_modified=(headers.get("Last-Modified") or b"").decode("latin-1") or None,
         urls=list(dict.fromkeys([*response.meta.get("redirect_urls", []), response.url])),
+        page=response.body,
     )
     if response.status == 200 and not stored:
         info.body_hash = hashlib.sha256(response.body).hexdigest()

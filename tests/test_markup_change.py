@@ -4,6 +4,7 @@ their values, and the run fails naming the missing fields."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -92,6 +93,45 @@ def test_after_the_parser_is_fixed_the_quarantined_pages_are_stored(site, crawl,
     assert query(db, "SELECT count(*) FROM documents WHERE source IS NULL") == [(0,)]
 
 
+def rename_in_one_page(root) -> None:
+    page = next(
+        p
+        for p in sorted((root / "document").glob("*.html"))
+        if "information-block" in p.read_text(encoding="utf-8")
+    )
+    page.write_text(page.read_text(encoding="utf-8").replace("information-block", "info-item"), encoding="utf-8")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("ratio", "status"),
+    [(None, 0), ("0", 1), ("0.5", 0)],
+    ids=["default-0.05", "zero", "half"],
+)
+def test_the_share_of_quarantined_pages_that_fails_a_run_is_a_setting(
+    site, tmp_path, ratio, status
+):
+    """One renamed page of 48 (2%): under the default threshold (5%) the run finishes with the
+    page quarantined; DA_MARKUP_MAX_RATIO=0 fails it."""
+    rename_in_one_page(site)
+    server, base_url = serve_in_thread(site=FixtureSite(site, real_mtimes=True))
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    setting = ["-s", f"DA_MARKUP_MAX_RATIO={ratio}"] if ratio is not None else []
+    try:
+        result = run_scrapy(
+            "crawl", "collection", "-s", f"DA_BASE_URL={base_url}", "-s", f"DATABASE_URL={db}",
+            *setting, env={"LOG_LEVEL": "ERROR"},
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+    assert result.returncode == status, result.stderr[-2000:]
+    assert query(db, "SELECT count(*) FROM rejected_items WHERE reason LIKE 'markup:%'") == [(1,)]
+    assert query(db, "SELECT count(*) FROM documents") == [(len(DOCUMENTS) - 1,)]
+    if status:
+        assert result.stderr.splitlines()[-1].startswith(
+            f"crawl failed: markup changed? {MISSING} missing on 1 of {len(DOCUMENTS)} document"
+        )
+
+
 @pytest.mark.skipif(not SHARED_REAL.exists(), reason="../shared/site/real/ not present")
 def test_a_real_page_with_its_information_blocks_renamed(tmp_path):
     root = tmp_path / "site"
@@ -113,6 +153,10 @@ def test_a_real_page_with_its_information_blocks_renamed(tmp_path):
     assert result.stderr.splitlines()[-1] == (
         f"crawl failed: markup changed? {MISSING} missing on 1 of 1 document pages (run 1)"
     )
-    [(reason,)] = query(db, "SELECT reason FROM rejected_items")
+    [(reason, payload)] = query(db, "SELECT reason, payload FROM rejected_items")
     assert reason == "markup: missing source, uploaded_date, languages"
     assert query(db, "SELECT count(*) FROM documents") == [(0,)]
+    kept = json.loads(payload)
+    assert kept["page"] == page.read_text(encoding="utf-8")  # the raw page, as served
+    assert kept["missing"] == ["source", "uploaded_date", "languages"]
+    assert kept["item"]["record_id"] == "118508" and "page" not in kept["item"]["http"]

@@ -5,18 +5,10 @@ from __future__ import annotations
 from alembic import context
 
 from models.db import make_engine
+from models.migrations import include_object
 from models.tables import Base
 
 target_metadata = Base.metadata
-# Made by hand in 0005 (dialect-specific), not by the models: autogenerate leaves them alone.
-HAND_MADE = {
-    "documents_fts", "search_vector", "ix_documents_search_vector", "v_documents", "v_citations",
-    "v_timeline",
-}  # fmt: skip
-
-
-def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    return not (name in HAND_MADE or (name or "").startswith("documents_fts"))
 
 
 def run_migrations(connection) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 
@@ -12,7 +13,7 @@ from items import HttpInfo, RunStatus
 from models import runs
 from models.db import make_engine, upgrade
 from models.store import ArchiveStore
-from models.tables import CrawlRun
+from models.tables import CrawlRun, utcnow
 
 
 @pytest.fixture
@@ -97,3 +98,45 @@ def test_counts_and_reason_are_recorded(engine):
             )
         ).one()
     assert tuple(row) == ("failed", "6 of 9 pages failed", 3, 1, 9, 4, 'collection {"id": "169"}')
+
+
+def run_row(engine, run_id: int):
+    with engine.connect() as conn:
+        return conn.execute(select(CrawlRun.__table__).where(CrawlRun.id == run_id)).one()
+
+
+def test_the_heartbeat_writes_the_progress_figures(engine):
+    run = runs.start_run(engine, "catalog", {})
+    before = utcnow()
+    runs.heartbeat(engine, run.id, {"documents_new": 9, "failed": 1}, runs.Progress(10, 40, 5.0))
+    row = run_row(engine, run.id)
+    assert (row.documents_new, row.failed) == (9, 1)
+    assert (row.documents_done, row.documents_total) == (10, 40)
+    # 10 documents in 5 s: the 30 left take 15 s more.
+    assert before + dt.timedelta(seconds=14) <= row.eta_at <= utcnow() + dt.timedelta(seconds=16)
+
+
+def test_without_a_total_there_is_no_eta(engine):
+    run = runs.start_run(engine, "catalog", {})
+    runs.heartbeat(engine, run.id, {}, runs.Progress(3, None, 5.0))
+    row = run_row(engine, run.id)
+    assert (row.documents_done, row.documents_total, row.eta_at) == (3, None, None)
+
+
+def test_a_finished_run_keeps_done_and_total_and_drops_the_eta(engine):
+    run = runs.start_run(engine, "catalog", {})
+    runs.heartbeat(engine, run.id, {}, runs.Progress(10, 40, 5.0))
+    runs.finish_run(engine, run.id, RunStatus.FINISHED, {}, {}, None, runs.Progress(40, 40, 20.0))
+    row = run_row(engine, run.id)
+    assert (row.documents_done, row.documents_total, row.eta_at) == (40, 40, None)
+
+
+@pytest.mark.parametrize(
+    ("done", "total", "elapsed", "percent", "eta"),
+    [(0, 100, 10.0, 0.0, None), (25, 100, 10.0, 25.0, 30.0), (120, 100, 10.0, 120.0, 0.0),
+     (5, None, 10.0, None, None), (5, 0, 10.0, None, None), (5, 10, 0.0, 50.0, None)],
+)  # fmt: skip
+def test_progress_figures(done, total, elapsed, percent, eta):
+    progress = runs.Progress(done, total, elapsed)
+    assert progress.percent == percent
+    assert progress.eta_seconds == eta
