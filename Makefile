@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTHON ?= python3
 
-.PHONY: crawl test lint format fixtures check-fixtures mirror bench bench-quick clean
+.PHONY: crawl test lint format fixtures check-fixtures citations-report mirror bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ fixtures: $(STAMP)
 check-fixtures: $(STAMP)
 	$(PY) fixtures/build.py --check
 	$(PY) -m fixtures.cases --check
+
+## The citation parser on the real source strings of fixtures/real/sources.toml: every string
+## it gets wrong, field by field, and the share it gets exactly right.
+citations-report: $(STAMP)
+	$(PY) -m fixtures.real_citations
 
 ## Benchmarks (not part of `make test`): table on stdout, figures in bench/results/latest.json.
 bench: $(STAMP)

@@ -1,7 +1,8 @@
 """`da`: query the harvested Digital Archive from the shell.
 
     da search QUERY [--from 1953] [--to …] [--person …] [--place …] [--topic …]
-                    [--archive RGASPI] [--fond 558] [--language …] [--collection 169]
+                    [--archive RGASPI] [--fond 558] [--credit Radchenko] [--kind publication]
+                    [--language …] [--collection 169]
                     [--limit N] [--json]
     da show RECORD_ID [--json]
     da stats [--json]
@@ -89,6 +90,14 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
         "--archive", metavar="NAME|ABBR", help="archive of a citation (RGASPI, NARA, …)"
     )
     parser.add_argument("--fond", metavar="N", help="fond of a citation")
+    parser.add_argument(
+        "--credit", metavar="NAME", help="a name among the credits (translated, obtained, …)"
+    )
+    parser.add_argument(
+        "--kind",
+        choices=["archive", "publication", "person", "unknown"],
+        help="cited from an archive, a publication, a person",
+    )
     parser.add_argument("--collection", metavar="ID", help="collection id (169, topics:86492, …)")
 
 
@@ -107,7 +116,8 @@ def filters_from(args: argparse.Namespace) -> Filters:
         date_from=parse_date_bound(args.date_from),
         date_to=parse_date_bound(args.date_to, end=True),
         person=args.person, place=args.place, topic=args.topic, archive=args.archive,
-        fond=args.fond, language=args.language, collection=args.collection,
+        fond=args.fond, language=args.language, collection=args.collection, credit=args.credit,
+        kind=args.kind,
     )  # fmt: skip
 
 

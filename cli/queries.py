@@ -40,7 +40,7 @@ def document_details(conn: Connection, doc_id: int) -> dict[str, Any]:
             text("""SELECT c.position, c.kind, c.repository, a.name AS archive_name,
                      a.abbreviation AS archive_abbreviation, c.fond, c.opis, c.delo, c.papka, c.listy,
                      c.reference, c.publication, c.translated_by, c.contributed_by, c.obtained_by,
-                     c.transcribed_by, c.edited_by, c.parsed, c.raw
+                     c.transcribed_by, c.edited_by, c.annotated_by, c.parsed, c.raw
                      FROM citations c LEFT JOIN archives a ON a.id = c.archive_id
                      WHERE c.document_id = :id ORDER BY c.position"""),
             {"id": doc_id},

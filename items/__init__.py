@@ -96,7 +96,7 @@ class Citation:
     """One archival citation of a document's `source`, built by pipelines/citations.py."""
 
     raw: str
-    kind: str = "unknown"  # archive | publication | unknown
+    kind: str = "unknown"  # archive | publication | person | unknown
     repository: str | None = None  # as written
     repository_name: str | None = None  # canonical, when the archive table knows it
     abbreviation: str | None = None
@@ -113,6 +113,7 @@ class Citation:
     obtained_by: list[str] = field(default_factory=list)
     transcribed_by: list[str] = field(default_factory=list)
     edited_by: list[str] = field(default_factory=list)
+    annotated_by: list[str] = field(default_factory=list)
     parsed: bool = False
 
 

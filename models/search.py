@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
+from items import CREDIT_FIELDS
+
 # Dated documents in date order, undated ones last, on both databases.
 DATE_ORDER = "d.date_start IS NULL, d.date_start, d.record_id"
 TOKEN = re.compile(r'"([^"]+)"|(\S+)')
@@ -36,6 +38,8 @@ class Filters:
     fond: str | None = None
     language: str | None = None
     collection: str | None = None
+    credit: str | None = None  # a name in any credit of a citation (translated, obtained, …)
+    kind: str | None = None  # a citation of this kind: archive, publication, person, unknown
 
 
 @dataclass
@@ -112,8 +116,8 @@ def search(
     if limit < 1:
         raise SearchError("--limit must be at least 1")
     with engine.connect() as conn:
-        where, params = _filter_sql(filters)
         dialect = conn.dialect.name
+        where, params = _filter_sql(filters, dialect)
         if query and query.strip():
             if not terms(query):
                 raise SearchError(f"nothing to search for in {query!r}")
@@ -154,12 +158,20 @@ def search(
 
 def matching_ids(conn: Connection, filters: Filters) -> list[int]:
     """Document ids passing the filters (for exports), in date order."""
-    where, params = _filter_sql(filters)
+    where, params = _filter_sql(filters, conn.dialect.name)
     sql = f"SELECT d.id FROM documents d WHERE 1 = 1 {where} ORDER BY {DATE_ORDER}"
     return list(conn.execute(text(sql), params).scalars())
 
 
-def _filter_sql(filters: Filters) -> tuple[str, dict[str, Any]]:
+# A name in a JSON array column of the citation, on each database.
+HAS_NAME = {
+    "sqlite": "EXISTS (SELECT 1 FROM json_each(c.{column}) j WHERE lower(j.value) LIKE :credit)",
+    "postgresql": "EXISTS (SELECT 1 FROM json_array_elements_text(c.{column}) j(name) "
+    "WHERE lower(j.name) LIKE :credit)",
+}
+
+
+def _filter_sql(filters: Filters, dialect: str = "sqlite") -> tuple[str, dict[str, Any]]:
     """SQL conditions on `documents d` for the filters, with their parameters."""
     clauses: list[str] = []
     params: dict[str, Any] = {}
@@ -185,7 +197,7 @@ def _filter_sql(filters: Filters) -> tuple[str, dict[str, Any]]:
         if value:
             clauses.append(clause)
             params[name] = f"%{value.strip().lower()}%"
-    if filters.archive or filters.fond:
+    if filters.archive or filters.fond or filters.credit or filters.kind:
         conditions = ["c.document_id = d.id"]
         if filters.archive:
             conditions.append("(lower(a.abbreviation) = :archive OR lower(a.name) LIKE :archive_like "
@@ -195,6 +207,14 @@ def _filter_sql(filters: Filters) -> tuple[str, dict[str, Any]]:
         if filters.fond:
             conditions.append("c.fond = :fond")
             params["fond"] = filters.fond.strip()
+        if filters.kind:
+            conditions.append("c.kind = :kind")
+            params["kind"] = filters.kind.strip().lower()
+        if filters.credit:
+            has_name = HAS_NAME.get(dialect, HAS_NAME["sqlite"])
+            credits = " OR ".join(has_name.format(column=column) for column in CREDIT_FIELDS)
+            conditions.append(f"({credits})")
+            params["credit"] = f"%{filters.credit.strip().lower()}%"
         clauses.append(
             "EXISTS (SELECT 1 FROM citations c LEFT JOIN archives a ON a.id = c.archive_id WHERE "
             + " AND ".join(conditions) + ")"

@@ -348,6 +348,7 @@ class Citation(Base):
     obtained_by: Mapped[list[Any]] = mapped_column(default=list)
     transcribed_by: Mapped[list[Any]] = mapped_column(default=list)
     edited_by: Mapped[list[Any]] = mapped_column(default=list)
+    annotated_by: Mapped[list[Any]] = mapped_column(default=list, server_default=text("'[]'"))
 
 
 class Donor(NamedEntity, Base):

@@ -25,17 +25,22 @@ ARCHIVES: tuple[ArchiveRecord, ...] = (
         "Archive of the President of the Russian Federation",
         "APRF",
         "Russia",
-        ("AP RF", "Arkhiv Prezidenta Rossiiskoi Federatsii"),
+        (
+            "AP RF",
+            "Arkhiv Prezidenta Rossiiskoi Federatsii",
+            "Archive of the President, Russian Federation",
+        ),
     ),
     ArchiveRecord(
-        "Foreign Policy Archive of the Russian Federation",
+        "Archive of Foreign Policy of the Russian Federation",
         "AVP RF",
         "Russia",
         (
             "AVPRF",
             "AVP SSSR",
             "Arkhiv Vneshnei Politiki Rossiiskoi Federatsii",
-            "Archive of Foreign Policy of the Russian Federation",
+            "Foreign Policy Archive of the Russian Federation",
+            "Archive of Foreign Policy, Russian Federation",
             "Russian Foreign Ministry Archive",
         ),
     ),
@@ -90,10 +95,10 @@ ARCHIVES: tuple[ArchiveRecord, ...] = (
         ("Central Archive of the FSB",),
     ),
     ArchiveRecord(
-        "Gorbachev Foundation Archive",
+        "Gorbachev Foundation Archives",
         None,
         "Russia",
-        ("Archive of the Gorbachev Foundation",),
+        ("Gorbachev Foundation Archive", "Archive of the Gorbachev Foundation"),
     ),
     # -- Other former Soviet republics ----------------------------------------------------
     ArchiveRecord(
@@ -120,10 +125,11 @@ ARCHIVES: tuple[ArchiveRecord, ...] = (
     ),
     # -- China and Taiwan -----------------------------------------------------------------
     ArchiveRecord(
-        "Archives of the Ministry of Foreign Affairs of the People's Republic of China",
+        "Chinese Foreign Ministry Archives",
         "PRC FMA",
         "China",
         (
+            "Archives of the Ministry of Foreign Affairs of the People's Republic of China",
             "CFMA",
             "PRCFMA",
             "Chinese Foreign Ministry Archive",
@@ -133,10 +139,11 @@ ARCHIVES: tuple[ArchiveRecord, ...] = (
         ),
     ),
     ArchiveRecord(
-        "Central Archives of China",
-        None,
+        "Chinese Communist Party Central Archives",
+        "CCA",
         "China",
         (
+            "Central Archives of China",
             "Chinese Central Archives",
             "Central Archives, Beijing",
             "Zhongyang Dang'anguan",
@@ -161,42 +168,60 @@ ARCHIVES: tuple[ArchiveRecord, ...] = (
     ArchiveRecord(
         "Gansu Provincial Archives", None, "China", ("Gansu Provincial Archive", "甘肃省档案馆")
     ),
+    ArchiveRecord(
+        "Hebei Provincial Archives", None, "China", ("Hebei Provincial Archive", "河北省档案馆")
+    ),
+    ArchiveRecord(
+        "Jilin Provincial Archives", None, "China", ("Jilin Provincial Archive", "吉林省档案馆")
+    ),
+    ArchiveRecord(
+        "Shanxi Provincial Archives", None, "China", ("Shanxi Provincial Archive", "山西省档案馆")
+    ),
     ArchiveRecord("Academia Historica", None, "Taiwan", ("Guoshiguan", "國史館")),
     # -- Germany --------------------------------------------------------------------------
     ArchiveRecord(
-        "Political Archive of the Federal Foreign Office",
-        "PA AA",
+        "Political Archive of the German Ministry of Foreign Affairs",
+        "PA AA MfAA",
         "Germany",
         (
+            "PA AA",
             "PolA AA",
+            "MfAA",
             "PAAA",
-            "PA AA MfAA",
-            "Political Archive of the German Ministry of Foreign Affairs",
+            "Political Archive of the Federal Foreign Office",
             "Political Archive of the Foreign Office",
             "Politisches Archiv des Auswärtigen Amts",
             "Politisches Archiv des Auswärtigen Amtes",
         ),
     ),
+    # The Digital Archive credits documents of the SAPMO foundation (the GDR party and mass
+    # organisations' records in the Federal Archives) to "German Federal Archives (BArch)", so
+    # the foundation's names are aliases of the Federal Archives, not a record of their own.
     ArchiveRecord(
         "German Federal Archives",
         "BArch",
         "Germany",
-        ("Bundesarchiv", "Bundesarchiv Koblenz"),
-    ),
-    ArchiveRecord(
-        "German Federal Archives, Military Archives",
-        "BA-MA",
-        "Germany",
-        ("BArch-MA", "Bundesarchiv-Militärarchiv"),
-    ),
-    ArchiveRecord(
-        "Foundation Archives of Parties and Mass Organizations of the GDR in the Federal Archives",
-        "SAPMO-BArch",
-        "Germany",
         (
+            "Bundesarchiv",
+            "Bundesarchiv Koblenz",
+            "SAPMO-BArch",
             "SAPMO",
             "SAPMO-BA",
+            "BA-SAPMO",
+            "Foundation Archives of Parties and Mass Organizations of the GDR in the Federal "
+            "Archives",
             "Stiftung Archiv der Parteien und Massenorganisationen der DDR im Bundesarchiv",
+        ),
+    ),
+    ArchiveRecord(
+        "German Federal Archives, Military Archive",
+        "BA-MA",
+        "Germany",
+        (
+            "BArch-MA",
+            "Bundesarchiv-Militärarchiv",
+            "German Federal Archives, Military Archives",
+            "German Federal Archive, Military Archive",
         ),
     ),
     ArchiveRecord(
@@ -212,16 +237,31 @@ ARCHIVES: tuple[ArchiveRecord, ...] = (
     ),
     # -- Poland ---------------------------------------------------------------------------
     ArchiveRecord(
-        "Archive of Modern Records",
+        "Polish Archive of Modern Records",
         "AAN",
         "Poland",
-        ("Archiwum Akt Nowych", "Central Archives of Modern Records", "Archives of Modern Records"),
+        (
+            "Archive of Modern Records",
+            "Archiwum Akt Nowych",
+            "Central Archives of Modern Records",
+            "Archives of Modern Records",
+        ),
     ),
     ArchiveRecord(
-        "Archive of the Ministry of Foreign Affairs of the Republic of Poland",
+        "Archive of the Polish Ministry of Foreign Affairs",
         "AMSZ",
         "Poland",
-        ("Archiwum Ministerstwa Spraw Zagranicznych", "Polish Foreign Ministry Archive"),
+        (
+            "Archive of the Ministry of Foreign Affairs of the Republic of Poland",
+            "Archiwum Ministerstwa Spraw Zagranicznych",
+            "Polish Foreign Ministry Archive",
+        ),
+    ),
+    ArchiveRecord(
+        "Polish Central Military Archives",
+        "CAW",
+        "Poland",
+        ("Centralne Archiwum Wojskowe", "Centrum Archwium Wojskowe"),
     ),
     ArchiveRecord(
         "Institute of National Remembrance",
@@ -255,12 +295,17 @@ ARCHIVES: tuple[ArchiveRecord, ...] = (
     ),
     # -- Albania --------------------------------------------------------------------------
     ArchiveRecord(
-        "Central State Archive of Albania",
+        "National Archives of Albania",
         "AQSH",
         "Albania",
         (
+            "AQPPSH",
             "Arkivi Qendror Shtetëror",
+            "Arkivi Qendror Shteteror",
+            "Arkivi Qendor Shtetëror",
+            "Central State Archive of Albania",
             "Central State Archive, Tirana",
+            "Central State Archives, Tirana",
             "Albanian Central State Archive",
         ),
     ),
@@ -268,7 +313,11 @@ ARCHIVES: tuple[ArchiveRecord, ...] = (
         "Archive of the Ministry of Foreign Affairs of Albania",
         "AMPJ",
         "Albania",
-        ("Arkivi i Ministrisë së Punëve të Jashtme", "Albanian Foreign Ministry Archive"),
+        (
+            "AMPJSh",
+            "Arkivi i Ministrisë së Punëve të Jashtme",
+            "Albanian Foreign Ministry Archive",
+        ),
     ),
     ArchiveRecord(
         "Authority for Information on Former State Security Documents",
@@ -286,14 +335,21 @@ ARCHIVES: tuple[ArchiveRecord, ...] = (
             "National Archive, Prague",
             "National Archives, Prague",
             "SÚA",
+            "SUA",
             "Státní ústřední archiv",
+            "State Central Archive, Prague",
         ),
     ),
     ArchiveRecord(
-        "Archive of the Ministry of Foreign Affairs of the Czech Republic",
+        "Archives of the Ministry of Foreign Affairs of the Czech Republic",
         "AMZV",
         "Czech Republic",
-        ("Archiv Ministerstva zahraničních věcí", "Czech Foreign Ministry Archive"),
+        (
+            "MZV",
+            "Archive of the Ministry of Foreign Affairs of the Czech Republic",
+            "Archiv Ministerstva zahraničních věcí",
+            "Czech Foreign Ministry Archive",
+        ),
     ),
     ArchiveRecord(
         "Security Services Archive",
@@ -329,16 +385,30 @@ ARCHIVES: tuple[ArchiveRecord, ...] = (
     ),
     # -- Romania --------------------------------------------------------------------------
     ArchiveRecord(
-        "Central Historical National Archives of Romania",
+        "Romanian National Central Historical Archives",
         "ANIC",
         "Romania",
-        ("Arhivele Naționale Istorice Centrale", "Arhivele Naţionale Istorice Centrale"),
+        (
+            "Central Historical National Archives of Romania",
+            "National Archives of Romania",
+            "National Central Historical Archives",
+            "National Historical and Central Archives",
+            "Arhivele Naționale Istorice Centrale",
+            "Arhivele Naţionale Istorice Centrale",
+        ),
     ),
     ArchiveRecord(
-        "Archives of the Ministry of Foreign Affairs of Romania",
+        "Diplomatic Archive of the Romanian Ministry of Foreign Affairs",
         "AMAE",
         "Romania",
-        ("Arhiva Ministerului Afacerilor Externe", "Romanian Foreign Ministry Archive"),
+        (
+            "A.M.A.E.",
+            "Archives of the Ministry of Foreign Affairs of Romania",
+            "Archive of the Romanian Ministry of Foreign Affairs",
+            "Archives of the Romanian Ministry of Foreign Affairs",
+            "Arhiva Ministerului Afacerilor Externe",
+            "Romanian Foreign Ministry Archive",
+        ),
     ),
     ArchiveRecord(
         "National Council for the Study of the Securitate Archives",
@@ -359,10 +429,12 @@ ARCHIVES: tuple[ArchiveRecord, ...] = (
     # -- Korea ----------------------------------------------------------------------------
     ArchiveRecord("National Archives of Korea", "NAK", "South Korea", ("국가기록원",)),
     ArchiveRecord(
-        "Diplomatic Archives of the Ministry of Foreign Affairs of the Republic of Korea",
+        "South Korean Foreign Ministry Archive",
         None,
         "South Korea",
         (
+            "South Korean Foreign Ministry",
+            "Diplomatic Archives of the Ministry of Foreign Affairs of the Republic of Korea",
             "Diplomatic Archives, Ministry of Foreign Affairs, Republic of Korea",
             "외교사료관",
         ),
@@ -389,13 +461,19 @@ ARCHIVES: tuple[ArchiveRecord, ...] = (
     ),
     # -- Mongolia, Vietnam, Cuba ------------------------------------------------------------
     ArchiveRecord(
-        "Archive of the Ministry of Foreign Affairs of Mongolia",
+        "Mongolian Foreign Ministry Archive",
         None,
         "Mongolia",
         (
-            "Mongolian Foreign Ministry Archive",
+            "Archive of the Ministry of Foreign Affairs of Mongolia",
             "Archive of the Mongolian Ministry of Foreign Affairs",
         ),
+    ),
+    ArchiveRecord(
+        "Mongolian Revolutionary People's Party Archive",
+        None,
+        "Mongolia",
+        ("Mongol Ardyn Khuvsgalt Namyn Arkhiv",),
     ),
     ArchiveRecord(
         "National Archives Center III, Hanoi",
@@ -424,6 +502,8 @@ ARCHIVES: tuple[ArchiveRecord, ...] = (
         ("Nehru Memorial Museum & Library", "Prime Ministers' Museum and Library", "PMML"),
     ),
     ArchiveRecord("National Archives of India", "NAI", "India"),
+    ArchiveRecord("Institute for Defence Studies and Analyses", "IDSA", "India"),
+    ArchiveRecord("Tata Institute of Fundamental Research", "TIFR", "India"),
     ArchiveRecord(
         "Ministry of External Affairs of India",
         "MEA",
@@ -435,10 +515,16 @@ ARCHIVES: tuple[ArchiveRecord, ...] = (
     ),
     # -- Western Europe and Israel --------------------------------------------------------
     ArchiveRecord(
-        "The National Archives of the United Kingdom",
+        "The National Archives of the UK",
         "TNA",
         "United Kingdom",
-        ("PRO", "Public Record Office", "The National Archives, Kew", "National Archives, Kew"),
+        (
+            "The National Archives of the United Kingdom",
+            "PRO",
+            "Public Record Office",
+            "The National Archives, Kew",
+            "National Archives, Kew",
+        ),
     ),
     ArchiveRecord(
         "Diplomatic Archives of the French Ministry of Foreign Affairs",
@@ -464,12 +550,45 @@ ARCHIVES: tuple[ArchiveRecord, ...] = (
         ("Archivio Storico Diplomatico del Ministero degli Affari Esteri",),
     ),
     ArchiveRecord(
-        "Fondazione Gramsci",
+        "Historical Archives of the Italian Senate",
         None,
         "Italy",
-        ("Fondazione Istituto Gramsci", "Archivio del Partito comunista italiano"),
+        ("Italian Senate Historical Archives", "Archivio Storico del Senato della Repubblica"),
     ),
-    ArchiveRecord("Israel State Archives", "ISA", "Israel", ("ארכיון המדינה",)),
+    ArchiveRecord(
+        "Fondazione Istituto Gramsci",
+        None,
+        "Italy",
+        (
+            "Fondazione Gramsci",
+            "Gramsci Institute Foundation",
+            "Archivio del Partito comunista italiano",
+        ),
+    ),
+    ArchiveRecord(
+        "Israel State Archives", "ISA", "Israel", ("Israeli State Archives", "ארכיון המדינה")
+    ),
+    # -- Latin America --------------------------------------------------------------------
+    # Not "Ministry of External Relations Archives" alone: other ministries are so named.
+    ArchiveRecord(
+        "Archives of the Brazilian Ministry of External Relations",
+        None,
+        "Brazil",
+        (
+            "Ministry of External Relations Archives, Brasilia",
+            "Ministry of External Relations Archives, Brasília",
+            "Arquivo Histórico do Itamaraty",
+        ),
+    ),
+    # -- Africa and Australia -------------------------------------------------------------
+    ArchiveRecord("National Archives of South Africa", None, "South Africa"),
+    ArchiveRecord(
+        "Rhodes University, Cory Library",
+        None,
+        "South Africa",
+        ("Rhodes University, Cory University Library",),
+    ),
+    ArchiveRecord("National Archives of Australia", "NAA", "Australia"),
     # -- United Nations -------------------------------------------------------------------
     ArchiveRecord(
         "United Nations Archives and Records Management Section",
@@ -559,8 +678,16 @@ ARCHIVES: tuple[ArchiveRecord, ...] = (
         ),
     ),
     ArchiveRecord(
-        "Library of Congress", "LOC", "United States", ("Library of Congress, Manuscript Division",)
+        "George H.W. Bush Presidential Library",
+        None,
+        "United States",
+        (
+            "George H.W. Bush Presidential Library and Museum",
+            "George Bush Presidential Library and Museum",
+            "George Bush Presidential Library",
+        ),
     ),
+    ArchiveRecord("Library of Congress", "LOC", "United States", ("LC",)),
     ArchiveRecord(
         "National Security Archive",
         None,
@@ -568,9 +695,18 @@ ARCHIVES: tuple[ArchiveRecord, ...] = (
         ("National Security Archive, George Washington University",),
     ),
     ArchiveRecord(
-        "Hoover Institution Library & Archives",
+        "Hoover Institution Archives",
         None,
         "United States",
-        ("Hoover Institution Archives", "Hoover Institution Library and Archives"),
+        ("Hoover Institution Library & Archives", "Hoover Institution Library and Archives"),
+    ),
+    ArchiveRecord("Central Intelligence Agency", "CIA", "United States"),
+    ArchiveRecord("CIA Records Search Tool", "CREST", "United States"),
+    # Not "CWIHP" alone: strings credit work "for CWIHP" without citing its archive.
+    ArchiveRecord(
+        "Cold War International History Project Archive",
+        None,
+        "United States",
+        ("CWIHP archive", "CWIHP Archive", "Cold War International History Project archive"),
     ),
 )

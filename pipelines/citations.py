@@ -1,70 +1,500 @@
 """Archive citations ("RGASPI, f. 558, op. 11, d. 341, ll. 86-88") -> structured parts.
 
-`parse_citations(source)` splits a `source` field into its citations (on ";" and on a final
-"and" before another archive) and reads each: the repository as written and its canonical
-name (from pipelines/archive_table.py), the Russian-style archival units (fond, opis, delo,
-papka, listy) or else the reference as written, the credits (translated, contributed,
-obtained, transcribed, edited by), or a published book cited instead of an archive. The raw
-text is always kept; `parsed` is False only when nothing at all was recognised.
+`parse_citations(source)` reads a document's `source` field in four steps, each a function:
+
+1. `take_credits`: the credit clauses, wherever they stand ("Obtained and translated for
+   CWIHP by X", "Contributed, transcribed, and translated by Y", "translated from the Polish
+   by A with B", "Provided to … by Z"), with institutions kept whole ("North Korean Materials
+   Archive, IFES, Kyungnam University") and articles and titles dropped ("the", "Dr.").
+2. `split_citations`: the rest into citations, on ";", on "and" before another known archive,
+   and before "copy in" / "on file at" (a second archive holding a copy); the publication an
+   archive citation names ("Published in", "Reprinted in", "Also published in", "Included
+   in") stays with that citation.
+3. `read_citation`: each citation's repository (as written, without its abbreviation, a gloss
+   or its city), its canonical archive (pipelines/archive_table.py), the units (fond, opis,
+   delo, papka, listy in every spelling the archive uses), and the reference (what is left:
+   shelf marks, record groups, collection names); or a book or article cited instead.
+4. The kind: `archive`, `publication`, `person` (a private person's papers or gift) or
+   `unknown`.
+
+The credits of the whole field go on its first citation (on a citation of their own when the
+field names no source at all). The raw text is kept; `parsed` is False only when nothing at
+all was recognised. The expected parse of hundreds of real strings is kept as data in
+fixtures/real/sources.toml, and `make citations-report` lists what still differs.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from items import CREDIT_FIELDS, Archive, Citation, DocumentItem, Item
 from pipelines.archive_table import ARCHIVES, ArchiveRecord
 
-CREDIT_VERBS = ("translated", "contributed", "obtained", "transcribed", "edited")
-VERB = r"(?:translated|contributed|obtained|transcribed|edited)"
-# A credit clause: "Translated by X", "Obtained for CWIHP by X", "translated and edited by X".
-CREDIT_START = re.compile(
-    rf"(?:^|(?<=[.;,])\s*|\s+and\s+)(?={VERB}\b(?:\s*(?:,|and)\s*{VERB}\b)*(?:\s+for\s+[^.;]+?)?\s+by\b)",
+# -- credits ---------------------------------------------------------------------------------
+
+VERBS = {
+    "translated": "translated", "translation": "translated", "contributed": "contributed",
+    "obtained": "obtained", "transcribed": "transcribed", "edited": "edited",
+    "annotated": "annotated", "provided": "contributed", "donated": "contributed",
+}  # fmt: skip
+VERB = (
+    r"(?:translated|translation|contributed|obtained|transcribed|edited|annotated|provided|donated)"
+)
+# "Obtained and translated for CWIHP by", "Contributed, transcribed, and translated by",
+# "translated from the Polish by", "Provided to the National Security Archive/X by".
+CREDIT = re.compile(
+    rf"(?P<verbs>\b{VERB}(?:\s*,?\s*(?:and\s+)?{VERB})*)"
+    r"(?:\s+(?:from\s+(?:the\s+)?[A-Z]\w+|into\s+\w+))?"
+    r"(?:\s+(?:for|to)\s+(?P<holder>[^.;]*?))?"
+    r"(?:\s+from\s+(?:the\s+)?[A-Z]\w+)?"
+    r"\s+by\s+(?:by\s+)?(?P<names>.+)",
     re.I,
 )
-VERB_GROUP = rf"{VERB}\b(?:\s*(?:,|and)\s*{VERB}\b)*(?:\s+for\s+[^.;]+?)?\s+by\b"
-# "Contributed by X and translated by Y": one clause per verb group with its "by" and names.
-CLAUSE = re.compile(
-    rf"(?P<verbs>{VERB}\b(?:\s*(?:,|and)\s*{VERB}\b)*)(?:\s+for\s+[^.;]+?)?\s+by\s+"
-    rf"(?P<names>.*?)(?=\s*,?\s*(?:\band\s+)?{VERB_GROUP}|$)",
+# Where the names of a clause end: the next credit verb group, a sentence, ";", "(".
+NAMES_END = re.compile(
+    rf"\s*,?\s*(?:\band\s+)?(?i:\b{VERB}\b(?:\s*,?\s*(?:and\s+)?{VERB})*(?:\s+\w+){{0,6}}?\s+by)\b"
+    r"|\s*;|\s*\(|\.\s+(?=[A-Z])|\.$"
+    r"|\s+for\s+(?:the\s+)?(?:[A-Z]{2,}\b|Wilson|National Security Archive|Cold War|Parallel)"
+    r"|\s+for\s+the\s"
+    r"|,\s+(?=[a-z])(?!(?:and|with|de|da|van|von|di|la|le|al|el|bin)\b)|,?\s+and\s+on\s+file\b",
+)
+# A "." that ends an initial or a title is not a sentence end.
+INITIAL = re.compile(
+    r"(?:\b[A-Z]|\b[A-Z]\.[A-Z]|\b(?:Yu|Ye|Ya|Zh|Kh|Ch|Sh|Th)|\bJr|\bSr|\bDr|\bProf|\bSt|\bMr|\bMrs|\bMs)$"
+)
+TITLES = re.compile(
+    r"^(?:the\s+|Dr\.?\s+|Prof\.?\s+|Professor\s+|Mr\.?\s+|Ms\.?\s+|Mrs\.?\s+)+", re.I
+)
+INSTITUTION = re.compile(
+    r"\b(?:Archives?|University|Institute|Group|Project|Center|Centre|Foundation|Library|Museum|"
+    r"Ministry|Committee|Program|Programme|Society|Academy|Council|Office|Service|IFES|NHK)\b"
+)
+ACRONYM = re.compile(r"^[A-Z][A-Z&.-]{1,9}$")
+
+
+def take_credits(text: str) -> tuple[str, dict[str, list[str]]]:
+    """Remove every credit clause: (the rest, {credit field: names in reading order})."""
+    credits: dict[str, list[str]] = {}
+    rest = text
+    while True:
+        match = CREDIT.search(rest)
+        if match is None:
+            return _tidy(rest), credits
+        names_start = match.start("names")
+        end = _names_end(rest, names_start)
+        names = _names(rest[names_start:end])
+        verbs = re.findall(VERB, match.group("verbs"), re.I)
+        for verb in verbs:
+            target = credits.setdefault(f"{VERBS[verb.lower()]}_by", [])
+            target.extend(n for n in names if n not in target)
+        # "X (National Security Archive)", "X for the National Security Archive": affiliations.
+        affiliation = re.match(
+            r"\s*\((?![^()]*\d{4})[^()]*\)|\s+for\s+(?:the\s+)?[^.;,(]*", rest[end:]
+        )
+        if affiliation:
+            end += affiliation.end()
+        # "Provided to the National Security Archive by X": the archive holds the document.
+        holder = _archive_index()[0].search(match.group("holder") or "")
+        kept = holder.group(0) if holder and verbs[0].lower() in {"provided", "donated"} else ""
+        before = re.sub(r"(?:[\s,;]+(?:and|also))?[\s,;]*$", "", rest[: match.start()])
+        rest = before + (f". {kept}" if kept else "") + ". " + rest[end:].lstrip(" ,;.")
+
+
+def _names_end(text: str, start: int) -> int:
+    position = start
+    while True:
+        match = NAMES_END.search(text, position)
+        if match is None:
+            return len(text)
+        if match.group(0).startswith(".") and INITIAL.search(text[start : match.start()]):
+            position = match.start() + 1  # "Karl P. Benziger", "Dr. Smith"
+            continue
+        return match.start()
+
+
+def _names(text: str) -> list[str]:
+    """'A, B, and C' -> [A, B, C]; an institution written with commas stays one name."""
+    text = re.sub(r"^for\s+.*?\bby\s+", "", text.strip(" ,.;"))  # "Translated by for NKIDP by X"
+    text = re.sub(r"\bassistance\s+from\s+", "", text)
+    groups = [g for g in re.split(r"\s*,?\s+(?:and|with)\s+|\s*&\s*", text) if g.strip(" ,.")]
+    merged: list[str] = []
+    for group in groups:  # "Institute for Defence Studies and Analyses" is one name
+        if (
+            merged
+            and INSTITUTION.search(merged[-1])
+            and len(group.split()) == 1
+            and group[:1].isupper()
+        ):
+            merged[-1] += f" and {group}"
+        else:
+            merged.append(group)
+    names: list[str] = []
+    for group in merged:
+        parts = [p.strip(" .") for p in group.split(",") if p.strip(" .")]
+        institution = len(parts) > 1 and any(INSTITUTION.search(p) for p in parts[1:])
+        if institution and (INSTITUTION.search(parts[0]) or ACRONYM.match(parts[1])):
+            parts = [", ".join(parts)]  # "North Korean Materials Archive, IFES, …"
+        if (
+            len(parts) > 1
+            and all(ACRONYM.match(p) for p in parts[1:])
+            and not ACRONYM.match(parts[0])
+        ):
+            parts = parts[:1]  # "David Wolff, CWIHP": an affiliation
+        names.extend(TITLES.sub("", p).strip() for p in parts)
+    return [n for n in names if n]
+
+
+# -- splitting -------------------------------------------------------------------------------
+
+PUBLISHED_IN = re.compile(
+    r"\b(?:(?:Also|Originally|First|Previously)\s+)?(?:published|reprinted|printed|included|cited|"
+    r"quoted|reproduced|available)(?:\s+in\s+(?:English|Russian|Chinese|Hungarian|German|Polish|full))?"
+    r"\s+in\b[:\s]*",
     re.I,
 )
-NAME_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
-# Units. Lowercase abbreviations and spelled-out Russian words are unambiguous; English words
-# (Collection, File, Folder…) count only in a citation with at least two unit markers.
+COPY_AT = re.compile(
+    r",?\s*(?:a\s+)?(?:copy|copies)\s+(?:in|at)\s+(?:the\s+)?|,?\s*(?:and\s+)?on\s+file\s+at\s+(?:the\s+)?"
+    r"|\.?\s*Also\s+available\s+(?:at|from)\s+(?:the\s+)?",
+    re.I,
+)
+
+
+# Phrases that say how a copy travelled, not where it is: dropped before reading.
+NOISE = re.compile(
+    r"\bWith\s+(?:the\s+)?permission\s+of\s+[^.;]*[.;]?|,?\s*provided\s+to\s+(?:the\s+)?(?-i:[A-Z]{3,})\b"
+    r"|^\s*copy\b\s*|(?<=;)\s*copy\b\s*\.?|,?\s*(?:fond|opis|delo)(?:\s+and\s+\w+)?\s+not\s+given"
+    r"|,\s*(?:Top\s+|Strictly\s+)?(?:Secret|Confidential)(?=[,.;]|$)",
+    re.I,
+)
+
+
+# "Archive of the Romanian Ministry of Foreign Affairs, Year 1955; Issue 20; Country: …": the
+# parts of one shelf mark, separated by ";".
+CONTINUED = re.compile(r"\s*(?:Year|Issue|Country|Problema|Matter|Folder|Dosar)\b")
+
+
+@dataclass
+class Part:
+    text: str
+    publication: str | None = None
+    is_publication: bool = False
+
+
+def split_citations(text: str) -> list[Part]:
+    parts: list[Part] = []
+    segments: list[str] = []
+    for segment in text.split(";"):  # "Foreign Relations …, Eastern Europe; The Soviet Union"
+        if segments and (PUBLISHED_IN.search(segments[-1]) or CONTINUED.match(segment)):
+            segments[-1] += ";" + segment
+        else:
+            segments.append(segment)
+    for segment in segments:
+        segment = re.sub(r"^\s*(?:and|also)\s+", "", segment).strip(" ,.")
+        if not segment:
+            continue
+        leading = PUBLISHED_IN.match(segment)
+        if leading and parts:  # "…, 861.00/2-2246; reprinted in …"
+            parts[-1].publication = re.sub(r"^the\s+", "", segment[leading.end() :]).strip(" ,.")
+            continue
+        body, publication = _publication(segment)
+        pieces = _split_on_archives(body)
+        if publication and len(pieces) == 1 and _is_publication(pieces[0]):
+            # A book "Also available in" another: two publications.
+            parts += [Part(pieces[0], is_publication=True), Part(publication, is_publication=True)]
+            continue
+        for i, piece in enumerate(pieces):
+            parts.append(Part(piece, publication if i == len(pieces) - 1 else None))
+    return parts
+
+
+def _is_publication(text: str) -> bool:
+    return _repository(text)[0] is None and bool(PUBLICATION.search(text))
+
+
+def _publication(segment: str) -> tuple[str, str | None]:
+    """'…, d. 3. Reprinted in X. Translated …' -> ('…, d. 3', 'X')."""
+    match = PUBLISHED_IN.search(segment)
+    if match is None or match.start() == 0:
+        return segment, None
+    publication = re.sub(r"^the\s+", "", segment[match.end() :])
+    end = _sentence_end(publication)
+    return segment[: match.start()].strip(" ,."), publication[:end].strip(" ,.") or None
+
+
+def _sentence_end(text: str) -> int:
+    for match in re.finditer(r"\.\s+(?=[A-Z])", text):
+        before = text[: match.start()]
+        if INITIAL.search(before) or re.search(r"\b(?:No|no|pp|p|vol|Vol|ed|eds|et al)$", before):
+            continue
+        return match.start()
+    return len(text)
+
+
+def _split_on_archives(text: str) -> list[str]:
+    """Before 'copy in' / 'on file at' (another holder), before 'and' + a known archive, and
+    before a comma + a second known archive ("IDSA (…), Tata Institute …")."""
+    result: list[str] = []
+    for i, piece in enumerate(COPY_AT.split(text)):
+        piece = piece.strip(" ,.")
+        if not piece:
+            continue
+        if i == 0 or _has_repository(piece):
+            result.extend(_split_on_known(piece))
+        elif result:
+            result[-1] += ", " + piece
+    return result
+
+
+def _split_on_known(text: str) -> list[str]:
+    pattern, by_key = _archive_index()
+    pieces, start = [], 0
+    for match in re.finditer(r"(?:,\s*|\s+)and\s+(?=\S)|,\s*(?=[A-Z])", text):
+        following = pattern.match(text, match.end())
+        if not following or start >= match.start():
+            continue
+        if "and" not in match.group(0):
+            earlier = pattern.search(text[start : match.start()])
+            if earlier is None or by_key[earlier.group(0)] is by_key[following.group(0)]:
+                continue
+        pieces.append(text[start : match.start()].strip(" ,."))
+        start = match.end()
+    pieces.append(text[start:].strip(" ,."))
+    return [p for p in pieces if p]
+
+
+def _has_repository(text: str) -> bool:
+    return _repository(text)[0] is not None
+
+
+# -- one citation ----------------------------------------------------------------------------
+
+# Unit markers in every spelling the archive's strings use. Each value: (unit, English?).
+# English words count only in a citation with at least two unit markers.
+MARKERS: list[tuple[str, str, bool]] = [
+    (r"f|F|fond|Fond|Fondi|fonds|Fonds", "fond", False),
+    (r"Collection", "fond", True),
+    (r"op|Op|opis|Opis|dans", "opis", False),
+    (r"Inventory|Record", "opis", True),
+    (r"d|D|delo|Delo|Dos|Dosja|dosja|dosar|Dosar|kh/n|a\.\s?e|A\.\s?E", "delo", False),
+    (r"(?:File|file|Folder|Dossier)(?:\s+[Nn]o)?(?=\.?\s*[A-Z]?[’']?\d)", "delo", False),
+    (r"papka|Papka", "papka", False),
+    (r"ll|Ll|l|L|list|List|listy|Listy|Fl|fl|Filele|Fila|k|khuu|pp", "listy", False),
+    (r"Sheets?|sheets?|Frames?|Pages?", "listy", True),
+    (r"p|P", "p", False),  # papka before a delo, else pages
+]
+# A unit's value: "86-88", "059a", "14/AP", "130.02/3294/7", "A’0392", "12, 14-15".
 VALUE = (
-    r"(?P<value>[\dA-Za-z][\w/]*(?:\s*[-–]\s*[\dA-Za-z][\w/]*)?"  # 86-88, 059a, 1-B
-    r"(?:\s*,\s*\d[\w]*(?:\s*[-–]\s*\d\w*)?)*)"  # more sheets: 12, 14-15
+    r"[\dA-Za-z](?:[\w/’']|\.(?=\d))*(?:\s*[-–]\s*[\dA-Za-z][\w/]*)?"
+    r"(?:\s*,\s*\d+(?:\s*[-–]\s*\d+)?)*"
 )
-UNITS: dict[str, tuple[str, str]] = {
-    # unit: (unambiguous markers, English markers)
-    "fond": (r"\bf\.|\bFond\b|\bfond\b", r"\bCollection\b"),
-    "opis": (r"\bop\.|\bOpis\b|\bopis\b", r"\bInventory\b"),
-    "delo": (r"\bd\.|\bDelo\b|\bdelo\b", r"\bFile\b"),
-    "papka": (r"\bp\.|\bPapka\b|\bpapka\b", r"\bFolder\b"),
-    "listy": (r"\bll?\.|\bListy?\b|\blisty?\b|\bList\b", r"\bSheets?\b"),
-}
-UNIT_PATTERNS = {
-    unit: (
-        re.compile(rf"(?:{strict})\s*{VALUE}"),
-        re.compile(rf"(?:{strict}|{english})\s*(?:No\.\s*)?{VALUE}"),
+UNIT = [
+    (
+        re.compile(
+            rf"^(?:{markers})(?:\s*\([^()]{{1,6}}\))?"  # "Fondi (F.) 14/AP"
+            rf"(?:\.\s*|\s+|(?=\d))(?:[Nn]o\.?\s*)?(?P<value>{VALUE})"
+            r"(?:\s*\([^()]*\))?$"  # "File A’0392 (Microfilm)"
+        ),
+        unit,
+        english,
     )
-    for unit, (strict, english) in UNITS.items()
-}
+    for markers, unit, english in MARKERS
+]
+# Hungarian archives write the number first: "288. f. 5/829. ő. e." is fond 288, unit 5/829.
+HUNGARIAN_UNITS = re.compile(r"\b(?P<value>\d[\w/]*)\.\s*(?P<unit>f|ő\.\s*e)\.?(?=\s|,|$)")
+HUNGARIAN = {"f": "f.", "ő": "d."}
+RECORD_GROUP = re.compile(r"\bRG\s*\d+|\bRecord Group\s+\d+")
+BARE_RANGE = re.compile(r"^\d+(?:\s*[-–]\s*\d+)?$")  # pages after a shelf mark
+SHELF_MARK = re.compile(r"\b[A-Z]?\d+(?:-\d+){2,}\b")
+PLACES = (
+    "Moscow", "Sofia", "Kew", "Warsaw", "Prague", "Budapest", "Berlin", "Tirana", "Bucharest",
+    "Beijing", "Washington, D.C.", "Washington, DC", "Washington D.C.", "Washington", "D.C.",
+    "DC", "London", "Rome", "Belgrade", "Ulaanbaatar", "Ulan Bator", "Seoul", "Tokyo",
+    "Pretoria", "Canberra", "Albania", "Bulgaria", "Poland", "Romania", "Russia", "China",
+    "Hungary", "Moskva", "College Park", "College Park, MD", "Stanford", "New Delhi", "Havana",
+    "Hanoi", "Pyongyang", "Taipei", "Paris", "Bonn", "Vienna", "Geneva", "New York",
+    "D.C", "Washington, D.C", "Moscow, Russian Federation", "Brasilia", "Brazil",
+    "Tirana, Albania", "Sofia, Bulgaria",
+)  # fmt: skip
+PLACE = re.compile(
+    rf"^(?:{'|'.join(re.escape(p) for p in sorted(PLACES, key=len, reverse=True))})$"
+)
 PUBLICATION = re.compile(
-    r"\([^()]*:\s*[^()]*\d{4}\)|Foreign Relations of the United States|\bFRUS\b|\bpp?\.\s*\d"
-    r"|\bvol\.\s*\d+.*\(\d{4}\)|[\"“][^\"”]{8,}[\"”]",
+    r"\([^()]*:\s*[^()]*\d{4}\)|\([^()]*\b\d{4}\)|Foreign Relations of the United States|\bFRUS\b"
+    r"|\bpp?\.\s*\d|\bvol\.\s*\d|\beds?\.,|[\"“][^\"”]{8,}[\"”]|\bBulletin\b|\bWorking Paper\b"
+    r"|\b[A-Z][a-z]+:\s*[A-Z][^,:;]*,\s*\d{4}\b|\beds?\.\s"  # "London: Aneks Publishers, 1996"
+    r"|\bJournal\b|\bZhurnal\b|\bwenxuan\b|\bwengao\b|\bwenji\b|\bwansui\b|\bRecord\s+\d+|\bno\.\s*\d",
     re.I,
 )
+GOVERNMENT_PUBLICATION = re.compile(r"\bWhite\s+Paper\b|\bBlue\s+Book\b|\bGazette\b")
 ARCHIVE_WORDS = re.compile(
-    r"\b(?:Archives?|Archiv\w*|Library|Museum|Institute|Records|Papers|Collection|Center|Centre)\b"
+    r"\b(?:Archives?|Archiv\w*|Arkhiv\w*|Library|Museum|Records|Papers|Collection)\b"
+)
+# A private person's papers or gift: "From the personal collection of …", "Courtesy of …".
+PERSON_SOURCE = re.compile(
+    r"^(?:From\s+(?:the\s+)?(?=personal|private))?"
+    r"(?:Personal\s+(?:archive|papers|collection)\s+of|Private\s+(?:archive|collection)\s+of"
+    r"|Courtesy\s+of|Interview\s+with)\s+",
+    re.I,
 )
 
 
-def has_credits(citation: Citation) -> bool:
-    return any(getattr(citation, name) for name in CREDIT_FIELDS)
+def read_citation(part: Part) -> Citation:
+    citation = Citation(raw=part.text, publication=part.publication)
+    text = part.text
+    if part.is_publication:
+        citation.kind, citation.publication = "publication", _tidy(text)
+        return citation
+    person = PERSON_SOURCE.match(text)
+    if person:
+        holder = re.sub(r"^From\s+(?:the\s+)?", "", text, flags=re.I)
+        citation.kind, citation.repository = "person", holder.split(",")[0].strip()
+        return citation
+    if GOVERNMENT_PUBLICATION.search(text):  # a ministry's White Paper is a book, not its archive
+        citation.kind, citation.publication = "publication", _tidy(text)
+        return citation
+    repository, record, rest = _repository(text)
+    rest = HUNGARIAN_UNITS.sub(lambda m: f", {HUNGARIAN[m['unit'][0]]} {m['value']},", rest)
+    pieces = [
+        p.strip()
+        for p in re.split(r",(?![”\"\d])\s*|\.\s+(?=[A-Za-z]+\.?\s*\d)", rest)
+        if p.strip(" .")
+    ]
+    units, reference = _units(pieces)
+    if record is not None:
+        citation.repository_name, citation.abbreviation = record.name, record.abbreviation
+        citation.country = record.country
+    citation.repository = repository
+    reference_text = ", ".join(reference) or None
+    if repository is None and set(units) <= {"listy"} and PUBLICATION.search(text):
+        citation.kind, citation.publication = "publication", _tidy(text)
+        return citation
+    for unit, value in units.items():
+        setattr(citation, unit, value)
+    if repository is None and RECORD_GROUP.search(text):  # "RG 59, DF, …": the US National Archives
+        nara = archive_for("NARA")
+        if nara is not None:
+            citation.repository_name, citation.country = nara.name, nara.country
+    if repository is not None or units or RECORD_GROUP.search(text):
+        citation.kind, citation.reference = "archive", reference_text
+    else:
+        citation.reference = reference_text
+    return citation
+
+
+def _repository(text: str) -> tuple[str | None, ArchiveRecord | None, str]:
+    """(the repository as written, its archive record, the text without it and its city)."""
+    pattern, by_key = _archive_index()
+    match = pattern.search(text)
+    if match and not _inside_publication(text, match.end()):
+        record = by_key[match.group(0)]
+        start, end = match.span()
+        written = match.group(0)
+        if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
+            # "National Archives of Hungary (MNL OL)", "Archive of the President, Russian
+            # Federation (APRF)": the name before the parenthesis.
+            before = (
+                0 if not re.search(r"\d", text[: start - 1]) else text.rfind(",", 0, start - 1) + 1
+            )
+            written, start, end = text[before : start - 1].strip(), before, end + 1
+            return written, record, _without(text, start, end)
+        # "Archive of Foreign Policy, Russian Federation (AVP RF)": the name runs on to its
+        # abbreviation.
+        runs_on = re.match(r",\s*[^,()\[\]\d]+?(?=\s*\()", text[end:])
+        if runs_on:
+            gloss = re.match(r"\s*[(\[]([^()\[\]]+)[)\]]", text[end + runs_on.end() :])
+            if gloss and archive_for(gloss.group(1)) is record:
+                written = _without_place(text[start : end + runs_on.end()])
+                end += runs_on.end() + gloss.end()
+                return written, record, _without(text, start, end)
+        gloss = re.match(r"\s*[(\[]([^()\[\]]+)[)\]]", text[end:])
+        if gloss and (archive_for(gloss.group(1)) in (record, None)):
+            end += gloss.end()  # "(APRF)", "(Central State Archives, Tirana, Albania)"
+        return _without_place(written), record, _without(text, start, end)
+    first = text.partition(",")[0]
+    if ARCHIVE_WORDS.search(first) and not PUBLICATION.search(text) and not _unit_of(first.strip()):
+        # An archive we do not know by name: kept as written, unresolved.
+        written = re.sub(r"\s*\([^()]*\)$", "", first.strip())
+        return written, None, _without(text, 0, len(first))
+    return None, None, text
+
+
+def _without_place(name: str) -> str:
+    """ "Central State Archive, Sofia" -> "Central State Archive"; "… (Moscow)" likewise."""
+    name = re.sub(
+        r"\s*\(([^()]+)\)$", lambda m: "" if PLACE.match(m.group(1)) else m.group(0), name
+    )
+    head, comma, tail = name.rpartition(", ")
+    return head if comma and PLACE.match(tail) else name
+
+
+def _inside_publication(text: str, end: int) -> bool:
+    """ "National Security Archive Electronic Briefing Book": an archive's name in a title."""
+    return text[end:].lstrip().startswith("Electronic Briefing Book")
+
+
+def _without(text: str, start: int, end: int) -> str:
+    """The text without the repository, and without the city written right after it."""
+    before, after = text[:start].rstrip(" ,.:"), text[end:].lstrip(" ,.:")
+    after = re.sub(
+        r"^\(([^()]+)\)\s*,?\s*", lambda m: "" if PLACE.match(m.group(1)) else m.group(0), after
+    )
+    for place in sorted(PLACES, key=len, reverse=True):
+        if re.match(rf"{re.escape(place)}(?:,|$|\.\s)", after):
+            after = after[len(place) :].lstrip(" ,.")
+            break
+    return ", ".join(p for p in (before, after) if p)
+
+
+def _unit_of(piece: str) -> tuple[str, str, bool] | None:
+    for pattern, unit, english in UNIT:
+        match = pattern.match(piece)
+        if match:
+            return unit, match.group("value").strip(" ,."), english
+    return None
+
+
+def _units(pieces: list[str]) -> tuple[dict[str, str], list[str]]:
+    """The units among the comma-separated pieces, and the pieces that are not units."""
+    pieces = [p for p in pieces if not PLACE.match(p.strip(" ."))]
+    found: list[tuple[int, str, str, bool]] = []
+    for i, piece in enumerate(pieces):
+        marker = _unit_of(piece)
+        if marker:
+            found.append((i, *marker))
+    if len(found) < 2:  # an English word alone ("Collection 5") is no unit
+        found = [f for f in found if not f[3]]
+    units: dict[str, str] = {}
+    used: set[int] = set()
+    for i, unit, value, _ in found:
+        if unit == "p":  # papka before a delo, beside sheets or before another p.; else pages
+            later_delo = any(u == "delo" and j > i for j, u, _, _ in found)
+            folder = later_delo or any(u == "listy" for _, u, _, _ in found)
+            folder = folder or sum(u == "p" for _, u, _, _ in found) > 1
+            unit = "papka" if folder and "papka" not in units else "listy"
+        if unit not in units:
+            units[unit] = value
+            used.add(i)
+    rest = [p for i, p in enumerate(pieces) if i not in used]
+    # "908-1-17, 40-41": the pages after a Chinese archive's shelf mark.
+    if (
+        "listy" not in units
+        and len(rest) >= 2
+        and BARE_RANGE.match(rest[-1])
+        and SHELF_MARK.search(rest[-2])
+    ):
+        units["listy"] = rest.pop()
+    return units, [p.strip(" .") for p in rest]
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\.(?:\s*\.)+", ".", " ".join(text.split()))
+    return re.sub(r"^\.\s*", "", text).strip(" ,.;")
+
+
+# -- the archive table -------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=1)
@@ -88,171 +518,36 @@ def archive_for(name: str | None) -> ArchiveRecord | None:
     return by_key[match.group(0)] if match else None
 
 
+# -- the whole field -----------------------------------------------------------------------------
+
+
 def parse_citations(text: str | None) -> list[Citation]:
     """All citations of a source field, in order. Never raises."""
-    source = " ".join((text or "").split())
+    source = " ".join((text or "").replace("<br>", " ").split())
     if not source:
         return []
-    citations: list[Citation] = []
-    pending: dict[str, list[str]] = {}  # credits met before any citation text
-    for segment in _segments(source):
-        rest, credits = _take_credits(segment)
-        if not _meaningful(rest):
-            target = citations[-1] if citations else None
-            if target is None:
-                for verb, names in credits.items():
-                    pending.setdefault(verb, []).extend(names)
-                continue
-            target.raw = f"{target.raw}; {segment}"
-            _add_credits(target, credits)
-            continue
-        citation = _parse_one(segment, rest)
-        _add_credits(citation, pending)
-        pending = {}
-        _add_credits(citation, credits)
+    rest, credits = take_credits(NOISE.sub(" ", source))
+    citations = [read_citation(part) for part in split_citations(rest)]
+    citations = [
+        c for c in citations if c.kind != "unknown" or _substantial(c.reference or c.repository)
+    ]
+    if not citations and credits:
+        citations = [Citation(raw=source)]
+    if citations:
+        for name, names in credits.items():
+            setattr(citations[0], name, names)
+    for citation in citations:
         citation.parsed = citation.kind != "unknown" or has_credits(citation)
-        citations.append(citation)
-    if pending:  # only credits, no archive at all
-        citation = Citation(raw=source)
-        _add_credits(citation, pending)
-        citation.parsed = True
-        citations.append(citation)
     return citations
 
 
-def _segments(source: str) -> list[str]:
-    """Split on ";" and on "and" right before another known archive."""
-    pattern, _ = _archive_index()
-    segments = []
-    for part in source.split(";"):
-        part = re.sub(r"^\s*and\s+", "", part).strip()
-        start = 0
-        for match in re.finditer(r"(?:,\s*|\s+)and\s+(?=\S)", part):
-            following = part[match.end() :]
-            archive = pattern.match(following)
-            if archive and not CREDIT_START.match(following) and start < match.start():
-                segments.append(part[start : match.start()].strip())
-                start = match.end()
-        if part[start:].strip():
-            segments.append(part[start:].strip())
-    return segments
+def _substantial(text: str | None) -> bool:
+    """Not a leftover fragment ("copy", "and"): a digit or a capitalised word."""
+    return bool(text and re.search(r"\d|\b[A-Z]", text))
 
 
-def _take_credits(segment: str) -> tuple[str, dict[str, list[str]]]:
-    """Remove credit sentences from a segment: (the rest, {verb: names})."""
-    credits: dict[str, list[str]] = {}
-    rest = segment
-    while True:
-        match = CREDIT_START.search(rest)
-        if match is None:
-            break
-        clause_start = match.end()
-        end = _sentence_end(rest, clause_start)
-        for clause in CLAUSE.finditer(rest[clause_start:end].strip()):
-            names = [n.strip(" .") for n in NAME_SPLIT.split(clause["names"]) if n.strip(" .")]
-            for verb in re.findall(VERB, clause["verbs"], re.I):
-                credits.setdefault(verb.lower(), []).extend(names)
-        rest = " ".join((rest[: match.start()] + " " + rest[end:]).split())
-    return rest.strip(" ,.;"), credits
-
-
-def _sentence_end(text: str, start: int) -> int:
-    """Where a credit sentence ends: a "." that is not an initial ("Karl P. Benziger"), "(", ";"."""
-    i = start
-    while i < len(text):
-        char = text[i]
-        if char in ";(":
-            return i
-        if char == ".":
-            word = re.search(r"(\S+)$", text[start:i])
-            is_initial = word is not None and re.fullmatch(
-                r"[A-Z]|[A-Z]\.[A-Z]|Jr|Sr|Dr", word.group(1)
-            )
-            if not is_initial:
-                return i + 1
-        i += 1
-    return len(text)
-
-
-def _meaningful(rest: str) -> bool:
-    return bool(re.search(r"\w", rest))
-
-
-def _parse_one(raw: str, rest: str) -> Citation:
-    citation = Citation(raw=raw)
-    repository, archive, remainder = _repository(rest)
-    citation.repository = repository
-    if archive is not None:
-        citation.repository_name = archive.name
-        citation.abbreviation, citation.country = archive.abbreviation, archive.country
-    units, leftover = _units(remainder)
-    if units:
-        for unit, value in units.items():
-            setattr(citation, unit, value)
-        citation.kind = "archive"
-        citation.reference = leftover  # "a.e. 4347", "Problema 20/1952, Dosar 3"
-        return citation
-    reference = remainder.strip(" ,.;") or None
-    if repository is None and reference and PUBLICATION.search(reference):
-        citation.kind, citation.publication = "publication", reference
-    elif repository is not None:
-        citation.kind, citation.reference = "archive", reference
-    return citation
-
-
-def _repository(text: str) -> tuple[str | None, ArchiveRecord | None, str]:
-    """(repository as written, its archive record, the text without it)."""
-    pattern, by_key = _archive_index()
-    match = pattern.search(text)
-    if match:
-        record = by_key[match.group(0)]
-        start, end = match.span()
-        written = match.group(0)
-        if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
-            # "National Archives (NARA)": the name before the parenthesis goes with it.
-            start = text.rfind(",", 0, start - 1) + 1
-            end += 1
-        # "Archive of the President … (APRF)": the abbreviation is what citations use.
-        paren = re.match(r"\s*\(([^()]+)\)", text[end:])
-        if paren and archive_for(paren.group(1)) is record:
-            written, end = paren.group(1), end + paren.end()
-        elif record.abbreviation and written == record.name:
-            abbr = re.match(rf"\s*\(({re.escape(record.abbreviation)})\)", text[end:])
-            if abbr:
-                end += abbr.end()
-        return written, record, _cut(text, start, end)
-    first, _, remainder = text.partition(",")
-    if remainder and ARCHIVE_WORDS.search(first) and not _units(first)[0]:
-        # An archive we do not know by name: keep it as written, unresolved.
-        first_two = text.split(",")
-        if len(first_two) > 2 and re.fullmatch(r"\s*[A-Z][a-z]+\s*", first_two[1]):
-            first = ",".join(first_two[:2])  # "Central State Archive, Tirana"
-            remainder = ",".join(first_two[2:])
-        return first.strip(), None, remainder
-    return None, None, text
-
-
-def _cut(text: str, start: int, end: int) -> str:
-    return (text[:start].rstrip(" ,.") + ", " + text[end:].lstrip(" ,.")).strip(" ,.")
-
-
-def _units(text: str) -> tuple[dict[str, str], str | None]:
-    """The archival units found, and what is left of the text around them."""
-    strict = {u: m for u, (pattern, _) in UNIT_PATTERNS.items() if (m := pattern.search(text))}
-    loose = {u: m for u, (_, pattern) in UNIT_PATTERNS.items() if (m := pattern.search(text))}
-    found = loose if len(loose) >= 2 else strict
-    units = {unit: match.group("value").strip(" ,.") for unit, match in found.items()}
-    leftover = text
-    for match in sorted(found.values(), key=lambda m: m.start(), reverse=True):
-        leftover = leftover[: match.start()] + "," + leftover[match.end() :]
-    leftover = ", ".join(p.strip(" .") for p in leftover.split(",") if re.search(r"\w", p))
-    return units, leftover or None
-
-
-def _add_credits(citation: Citation, credits: dict[str, list[str]]) -> None:
-    for verb, names in credits.items():
-        target = getattr(citation, f"{verb}_by")
-        target.extend(n for n in names if n not in target)
+def has_credits(citation: Citation) -> bool:
+    return any(getattr(citation, name) for name in CREDIT_FIELDS)
 
 
 class CitationsPipeline:

@@ -16,11 +16,32 @@ from items import Alias, DocumentItem, Item, PersonForm
 
 # Family name first in display: Chinese, Korean and Vietnamese names as the archive writes them.
 FAMILY_FIRST = frozenset(
-    "bai bo cai cao chen cheng chiang chou choe choi chu deng ding dong du fang feng gao geng "
-    "gu guo han hao he ho hong hu hua huang ji jia jiang jin kang kao ke kim kong lai lee li "
-    "liang liao lin ling liu long lu luo ma mao nam ngo nguyen pak pan park peng pham qian qiao "
-    "ren shen shi song su sun tan tang tao tian wang wei wen wu xi xia xiao xie xu xue yan yang "
-    "yao ye yi yu yuan zeng zhang zhao zheng zhou zhu zhuo".split()
+    # Chinese
+    "bai bao bo cai cao chai chang chao chen cheng chiang chiao chou chu dai deng ding dong du "
+    "fang fei feng fu gao geng gong gu guo han hao he hou hu hua huang hui ji jia jiang jin kang "
+    "kao ke kong kuang lai lei li lian liang liao lin ling liu long lou lu luo ma mao meng mo mu "
+    "nie ni ou pan pei peng qi qian qiao qin qiu rao ren rong ruan shen sheng shi shu si song su "
+    "sun tan tang tao tian tong wan wang wei wen wu xi xia xiang xiao xie xin xing xiong xu xue "
+    "yan yang yao ye yin you yu yuan yue zeng zha zhan zhang zhao zheng zhou zhu zhuang zhuo zou "
+    "zuo "
+    # Korean
+    "ahn bae baek byun cha chae cho choe choi chon chong chun do gang gi go ha heo hong hwang "
+    "hyon hyun jang jeon jeong ju jung kim ko kwak kwon lee mun nam noh paek pak park pyon ra ri "
+    "rim ryu seo shin sin son yeo yeom yoon yun won "
+    # Vietnamese
+    "bui dang dinh duong ho hoang huynh lam le ly luu mai ngo nguyen pham phan ta tran trinh "
+    "truong vo vu".split()
+)
+SUFFIX = re.compile(r"(?:Jr|Sr)\.?|I{2,3}|IV|V|VI")
+PARTICLES = re.compile(
+    r"\s+((?:(?:de|da|di|du|del|della|der|van|von|den|ten|ter|la|le|al|el|bin|ibn)\s*)+)$"
+)
+ORGANISATION = re.compile(
+    r"\b(?:Party|Committee|Ministry|Department|Embassy|Legation|Consulate|Council|Government|"
+    r"Office|Agency|Bureau|Commission|Foundation|Institute|University|Archives?|Army|Command|"
+    r"Republic|Union|Association|League|Front|Organi[sz]ation|Assembly|Congress|Parliament|"
+    r"Secretariat|Presidium|Politburo|Nations|Service|Kingdom|Federation|Headquarters|Staff|"
+    r"Directorate|Division|Corps|Forces|Delegation|Mission|Conference)\b"
 )
 HONORIFICS = re.compile(
     r"^(?:Cde\.|Comrade|Comrades|Cdes\.|Mr\.|Mrs\.|Dr\.|General|Gen\.|President|Marshal|Chairman|Premier|Ambassador)\s+"
@@ -107,23 +128,45 @@ class TitleParts:
 
 
 def parse_person_name(name: str) -> PersonName:
-    """'Last, First' -> display and sort forms; a parenthesised other spelling is an alias."""
+    """'Last, First' -> display and sort forms; a parenthesised other spelling is an alias.
+
+    "Harrison, William K., Jr." -> "William K. Harrison Jr."; "Gaulle, Charles de" -> "Charles
+    de Gaulle"; "Zhou, Enlai" -> "Zhou Enlai" (family name first, as the archive writes
+    Chinese, Korean and Vietnamese names); organisations ("United States. Department of
+    State", "Central Committee, Communist Party") are never turned around.
+    """
     name = " ".join(name.split())
     aliases: tuple[str, ...] = ()
     base = name
     match = re.match(r"^(.*?)\s*\(([^()]+)\)$", name)
     if match and "," in match.group(1):
         base, aliases = match.group(1), (match.group(2),)
-    if "," not in base:  # an organisation, or a single name
+    if "," not in base or is_organisation(base):  # an organisation, or a single name
         return PersonName(name, base, base, aliases)
-    family, given = (part.strip() for part in base.split(",", 1))
+    family, *rest = (part.strip() for part in base.split(","))
+    suffixes = [part for part in rest if SUFFIX.fullmatch(part)]
+    given = " ".join(part for part in rest if part not in suffixes)
+    if not given:
+        return PersonName(name, base, base, aliases)
+    particle = PARTICLES.search(given)  # "Charles de": the particle goes with the family name
+    if particle:
+        given, family_display = given[: particle.start()], f"{particle.group(1)} {family}"
+    else:
+        family_display = family
     family_first = family.lower() in FAMILY_FIRST and "." not in given
-    display = f"{family} {given}" if family_first else f"{given} {family}"
+    display = f"{family} {given}" if family_first else f"{given} {family_display}"
+    display = " ".join([display, *suffixes])
     if aliases and family not in aliases[0]:
         # "Eisenhower, Dwight D. (Dwight David)": the parenthesis spells out the given names.
         full = aliases[0]
-        aliases = (f"{family} {full}" if family_first else f"{full} {family}",)
-    return PersonName(name, display, f"{family}, {given}", aliases)
+        aliases = (f"{family} {full}" if family_first else f"{full} {family_display}",)
+    return PersonName(name, display, base, aliases)
+
+
+def is_organisation(name: str) -> bool:
+    """ "United States. Department of State", "Korea (North). Ministry of Foreign Affairs",
+    "Central Committee, Communist Party": bodies, not people."""
+    return bool(ORGANISATION.search(name) or re.search(r"\w{2,}\.\s+[A-Z]\w+\s+\w", name))
 
 
 def resolve_pseudonym(party: str) -> tuple[str, str | None]:

@@ -27,10 +27,14 @@ class ConditionalRequestMiddleware:
 
     A 304 for a listing page is answered with the body stored the last time (flag "stored"),
     so the spider can read its rows; a 304 for a document goes to the spider as it is.
+    `DA_CONDITIONAL=0` fetches every page in full, so that a new version of the parsers
+    re-reads pages the server would answer 304 (the documents whose parse changed are
+    updated, with revisions).
     """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.enabled = crawler.settings.getbool("DA_CONDITIONAL", True)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
@@ -43,7 +47,7 @@ class ConditionalRequestMiddleware:
         return run if run is not None and run.run is not None else None
 
     def process_request(self, request: Request) -> None:
-        if not request.meta.get("conditional") or (run := self.run) is None:
+        if not self.enabled or not request.meta.get("conditional") or (run := self.run) is None:
             return
         validators = run.validators.get(request.url)
         if validators is None:

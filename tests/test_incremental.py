@@ -72,6 +72,32 @@ def test_second_crawl_sends_conditional_requests_and_writes_nothing(mirror, tmp_
     assert good_bytes(second) <= 0.01 * good_bytes(first)
 
 
+def test_without_conditional_requests_an_upgraded_parser_rereads_every_page(mirror, tmp_path):
+    """A database an older parser wrote (here: one stored citation and its hash made old):
+    the usual re-crawl gets 304s and keeps it; with DA_CONDITIONAL=0 every page is fetched in
+    full and the document whose parse differs is updated, with a revision."""
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    assert crawl(mirror, db).returncode == 0
+    engine = create_engine(db)
+    with engine.begin() as conn:
+        doc_id = conn.execute(text("SELECT id FROM documents WHERE record_id = '113071'")).scalar()
+        conn.execute(
+            text("UPDATE citations SET fond = 'old' WHERE document_id = :d"), {"d": doc_id}
+        )
+        conn.execute(text("UPDATE documents SET content_hash = 'old' WHERE id = :d"), {"d": doc_id})
+    engine.dispose()
+    fond = "SELECT fond FROM citations WHERE document_id = (SELECT id FROM documents WHERE record_id = '113071') ORDER BY position"
+    assert crawl(mirror, db).returncode == 0
+    assert query(db, fond) == [("old",)] * 3  # 304: not re-read
+    mark = len(mirror.log)
+    result = crawl(mirror, db, "-s", "DA_CONDITIONAL=0")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not any(r.conditional for r in requests_since(mirror, mark))
+    assert query(db, fond) == [("45",), ("059a",), ("558",)]
+    assert "0 new / 1 updated" in result.stdout and "(0 not modified)" in result.stdout
+    assert query(db, "SELECT count(*) FROM document_revisions") == [(1,)]
+
+
 def test_a_changed_page_gives_one_update_and_one_revision(mirror, site_copy, tmp_path):
     db = f"sqlite:///{tmp_path / 'a.db'}"
     assert crawl(mirror, db).returncode == 0

@@ -1,53 +1,87 @@
-"""parse_citations: a table of real citation strings, the pipeline, and properties."""
+"""parse_citations on real strings (the fixture table, the corpus of captured pages), the
+archive table, the pipeline, and properties."""
 
 from __future__ import annotations
 
-import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fixtures.real_citations import differences, load, measure
 from items import DocumentItem
 from pipelines.archive_table import ARCHIVES
 from pipelines.citations import CitationsPipeline, archive_for, parse_citations
 
-TABLE = tomllib.loads((Path(__file__).parent / "data" / "citations.toml").read_text())["source"]
-FIELDS = ("repository", "repository_name", "kind", "fond", "opis", "delo", "papka", "listy",
-          "reference", "publication")  # fmt: skip
-CREDITS = ("translated_by", "contributed_by", "obtained_by", "transcribed_by", "edited_by")
+# The seed pages', the mirror's and the site notes' source fields, and the strings issue 14
+# quotes: every one exactly right. fixtures/real/sources.toml: the strings of real captured
+# pages, measured as a share.
+TABLE = load(Path(__file__).parent / "data" / "citations.toml")
+REAL = load()
+TARGET = 0.95
 
 
-def expected(citation: dict) -> dict:
-    return (
-        {name: citation.get(name) for name in FIELDS}
-        | {name: citation.get(name, []) for name in CREDITS}
-        | {"parsed": citation.get("parsed", True)}
-    )
+@pytest.mark.parametrize("case", TABLE, ids=[c.text[:60] for c in TABLE])
+def test_fixture_citation_strings(case):
+    assert differences(case) == []
 
 
-def actual(citation) -> dict:
-    return {name: getattr(citation, name) for name in (*FIELDS, *CREDITS, "parsed")}
+def test_the_tables_are_large():
+    assert len(TABLE) >= 90
+    assert len(REAL) >= 150
+    assert len({slug for source in REAL for slug in source.slugs}) >= 150
 
 
-@pytest.mark.parametrize("case", TABLE, ids=[c["text"][:60] for c in TABLE])
-def test_real_citation_strings(case):
-    assert [actual(c) for c in parse_citations(case["text"])] == [
-        expected(c) for c in case["citation"]
-    ]
+def test_the_share_of_real_strings_parsed_exactly(capsys):
+    right, misses = measure(REAL)
+    with capsys.disabled():
+        print(
+            f"\n{right} of {len(REAL)} real source strings parsed exactly ({right / len(REAL):.1%})"
+        )
+    assert right / len(REAL) >= TARGET, "\n".join(f"{s.text}: {d}" for s, d in misses)
 
 
-def test_the_table_is_large():
-    assert len(TABLE) >= 40
+def test_the_comparison_catches_a_wrong_parse():
+    """The measure itself: a string whose expectation is changed is reported."""
+    case = next(c for c in REAL if c.citations and c.citations[0].get("fond"))
+    wrong = replace(case, citations=[case.citations[0] | {"fond": "999"}, *case.citations[1:]])
+    assert any("fond: expected '999'" in line for line in differences(wrong))
+    assert differences(replace(case, credits={"translated_by": ["Nobody"]}))
+
+
+def test_every_corpus_archive_is_in_the_table():
+    """Every archive a real string cites resolves to the table's canonical name."""
+    names = {c["archive"] for s in REAL for c in s.citations if c.get("archive")}
+    table = {record.name for record in ARCHIVES}
+    assert names - table == set()
+
+
+@pytest.mark.parametrize(
+    ("name", "archive"),
+    [("Jilin Provincial Archive", "Jilin Provincial Archives"),
+     ("Hebei Provincial Archives", "Hebei Provincial Archives"),
+     ("Archive of the Romanian Ministry of Foreign Affairs",
+      "Diplomatic Archive of the Romanian Ministry of Foreign Affairs"),
+     ("A.M.A.E.", "Diplomatic Archive of the Romanian Ministry of Foreign Affairs"),
+     ("National Archives of South Africa", "National Archives of South Africa"),
+     ("Mongol Ardyn Khuvsgalt Namyn Arkhiv", "Mongolian Revolutionary People's Party Archive"),
+     ("MZV", "Archives of the Ministry of Foreign Affairs of the Czech Republic"),
+     ("AMPJSh", "Archive of the Ministry of Foreign Affairs of Albania")],
+)  # fmt: skip
+def test_the_archives_issue_14_found_missing(name, archive):
+    record = archive_for(name)
+    assert record is not None and record.name == archive
 
 
 def test_raw_text_is_kept_for_every_citation():
+    """Each citation keeps its own text as written, without the credits of the field."""
     source = "APRF, Fond 45, Opis 1, Delo 340, Listy 86-88; AVP RF, Fond 059a, Opis 5a, Delo 5, Papka 11, Listy 51-53; and RGASPI, f. 558, op. 11, d. 341, ll. 86-88."
     assert [c.raw for c in parse_citations(source)] == [
         "APRF, Fond 45, Opis 1, Delo 340, Listy 86-88",
         "AVP RF, Fond 059a, Opis 5a, Delo 5, Papka 11, Listy 51-53",
-        "RGASPI, f. 558, op. 11, d. 341, ll. 86-88.",
+        "RGASPI, f. 558, op. 11, d. 341, ll. 86-88",
     ]
 
 
@@ -82,4 +116,4 @@ def test_no_source_no_citations(source):
 def test_no_input_raises_and_raw_is_kept(text):
     for citation in parse_citations(text):
         assert citation.raw
-        assert citation.kind in {"archive", "publication", "unknown"}
+        assert citation.kind in {"archive", "publication", "person", "unknown"}

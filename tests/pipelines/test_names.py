@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
+from conftest import PROJECT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -179,3 +182,37 @@ def test_no_title_raises(title):
 @given(st.text(max_size=60))
 def test_no_name_raises(name):
     parse_person_name(name)
+
+
+# Real names as the archive writes them, with display and sort forms written by reading
+# (fixtures/real/names.toml, gathered from captured pages).
+REAL_NAMES = tomllib.loads((PROJECT / "fixtures" / "real" / "names.toml").read_text())["name"]
+
+
+def test_the_real_names_are_many():
+    assert len(REAL_NAMES) >= 70
+
+
+@pytest.mark.parametrize("case", REAL_NAMES, ids=[c["name"] for c in REAL_NAMES])
+def test_real_names(case):
+    parsed = parse_person_name(case["name"])
+    assert (parsed.display_name, parsed.sort_name) == (
+        " ".join(case["display"].split()),
+        " ".join(case["sort"].split()),
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "display", "sort"),
+    [("Harrison, William K., Jr.", "William K. Harrison Jr.", "Harrison, William K., Jr."),
+     ("King, Martin Luther, Jr.", "Martin Luther King Jr.", "King, Martin Luther, Jr."),
+     ("Gaulle, Charles de", "Charles de Gaulle", "Gaulle, Charles de"),
+     ("Weizsäcker, Richard von", "Richard von Weizsäcker", "Weizsäcker, Richard von"),
+     ("Ho, Chi Minh", "Ho Chi Minh", "Ho, Chi Minh"),
+     ("United States. Department of State",) * 3,
+     ("Central Committee, Communist Party of Czechoslovakia",) * 3],
+)  # fmt: skip
+def test_suffixes_particles_and_organisations(name, display, sort):
+    """The forms issue 14 found wrong ("William K., Jr. Harrison"), and bodies never split."""
+    parsed = parse_person_name(name)
+    assert (parsed.display_name, parsed.sort_name) == (display, sort)
