@@ -56,6 +56,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's RetryMiddleware, plus Retry-After and challenge-page backoff.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.PoliteRetryMiddleware": 550,
+    # Above PoliteRetry: a challenge goes to the browser before it is retried (DA_BROWSER).
+    "spiders.browser.BrowserMiddleware": 600,
     # Below DownloaderStats (850): the stats count the real 304s before a listing is replayed.
     "spiders.middlewares.ConditionalRequestMiddleware": 800,
 }

@@ -17,6 +17,7 @@ from scrapy.exceptions import UsageError
 
 from extensions.run import RunExtension
 from items import RunStatus
+from spiders import browser
 
 
 class Command(ScrapyCrawl):
@@ -34,6 +35,8 @@ class Command(ScrapyCrawl):
                 check(**opts.spargs)
             except (TypeError, ValueError) as exc:
                 raise UsageError(str(exc), print_help=False) from None
+        if self._browser_refused():
+            return
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
@@ -51,6 +54,23 @@ class Command(ScrapyCrawl):
         status, reason = run.outcome()
         if status is not None and status is not RunStatus.FINISHED:
             self._fail(f"crawl {status}: {reason or 'see the log'} (run {run.run_id})")
+
+    def _browser_refused(self) -> bool:
+        """DA_BROWSER: a bad value is a usage error; `always` without a browser fails at once."""
+        assert self.settings is not None
+        asked = (self.settings.get("DA_BROWSER") or "").strip().lower()
+        if asked and asked not in browser.MODES:
+            raise UsageError(
+                f"DA_BROWSER must be off, auto or always, not {asked!r}", print_help=False
+            )
+        offline = self.settings.getbool("DA_OFFLINE")
+        if asked == "always" and not offline and browser.browser_path(self.settings) is None:
+            self._fail(
+                "crawl failed: DA_BROWSER=always but no Chromium was found (install "
+                "Debian's chromium, or set DA_BROWSER_PATH)"
+            )
+            return True
+        return False
 
     def _fail(self, message: str) -> None:
         print(message, file=sys.stderr, flush=True)

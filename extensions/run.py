@@ -55,6 +55,8 @@ COVERAGE_MISSING = "archive/coverage/missing/"
 # How many documents the run expects, once a spider knows (a count line, a collection's
 # listing, the ids asked for): the progress line then says done / total, % and ETA.
 EXPECTED_DOCUMENTS = "archive/progress/total"
+# Pages where the site asked a person to solve a check (spiders/browser.py).
+INTERACTIVE_CHALLENGES = "archive/interactive_challenges"
 OUTCOMES = ("documents_new", "documents_updated", "documents_unchanged", "rejected", "failed")
 
 
@@ -231,6 +233,9 @@ class RunExtension:
         line = summary_line(Counter(counts), status, safe_url(self.url))
         logger.info(line)
         print(line, file=sys.stdout, flush=True)
+        if stats.get_value(INTERACTIVE_CHALLENGES):
+            state = self.crawler.settings.get("DA_BROWSER_STATE") or "data/browser-state.json"
+            print(interactive_hint(state), file=sys.stderr, flush=True)
         self.engine.dispose()  # the pool's connections; outcome() may still open one
 
     def outcome(self) -> tuple[RunStatus | None, str | None]:
@@ -244,6 +249,15 @@ class RunExtension:
             runs.finish_run(self.engine, self.run.id, RunStatus.FAILED, {}, {}, reason)
             status = RunStatus.FAILED
         return status, reason
+
+
+def interactive_hint(state: str) -> str:
+    return (
+        "the site asked for an interactive check (a CAPTCHA or a 'verify you are human' box), "
+        "which this program never answers: run the same crawl once with -s DA_BROWSER_HEADED=1 "
+        f"on a machine with a display, solve the check in the window that opens, and later runs "
+        f"reuse the clearance saved in {state}"
+    )
 
 
 def markup_changed(stats: dict[str, Any], max_ratio: float) -> str | None:
@@ -269,7 +283,7 @@ def summary_line(counts: Counter[str], status: RunStatus, where: str) -> str:
         f"{counts['documents_new']} new / {counts['documents_updated']} updated / "
         f"{counts['documents_unchanged']} unchanged, rejected {counts['rejected']}, "
         f"failed {counts['failed']}{withdrawn}; {counts['requests']} requests "
-        f"({counts['responses_304']} not modified) -> {where}"
+        f"({counts['responses_304']} not modified){loads(counts)} -> {where}"
     )
 
 
@@ -290,7 +304,17 @@ def counts_detail(counts: dict[str, int]) -> str:
     )
 
 
+def loads(counts: dict[str, int]) -> str:
+    """ "; browser 3 / http 1204" once the browser was used (spiders/browser.py)."""
+    browser = counts.get("browser_loads", 0)
+    return f"; browser {browser} / http {counts.get('http_loads', 0)}" if browser else ""
+
+
 def progress_line(counts: dict[str, int], elapsed: float, total: int | None = None) -> str:
+    return _progress_line(counts, elapsed, total) + loads(counts)
+
+
+def _progress_line(counts: dict[str, int], elapsed: float, total: int | None = None) -> str:
     stored = sum(counts.get(k, 0) for k in STORED)
     rate = counts.get("requests", 0) / elapsed if elapsed > 0 else 0.0
     if total:

@@ -35,6 +35,7 @@ COUNT_COLUMNS = (
     "responses_304",
     "responses_4xx",
     "responses_5xx",
+    "browser_loads",
 )
 STALE_AFTER = dt.timedelta(minutes=15)  # no heartbeat for this long: the run is gone
 

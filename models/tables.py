@@ -214,6 +214,7 @@ class CrawlRun(Base):
     responses_304: Mapped[int] = mapped_column(default=0)
     responses_4xx: Mapped[int] = mapped_column(default=0)
     responses_5xx: Mapped[int] = mapped_column(default=0)
+    browser_loads: Mapped[int] = mapped_column(default=0, server_default="0")  # DA_BROWSER
     collections: Mapped[int] = mapped_column(default=0)
     documents_new: Mapped[int] = mapped_column(default=0)
     documents_updated: Mapped[int] = mapped_column(default=0)

@@ -35,6 +35,7 @@ from items import (
     RejectedItem,
     SiteGeneration,
 )
+from spiders.browser import ChallengeNotPassed, InteractiveChallenge
 from spiders.drafts import CollectionDraft, now_iso
 from spiders.fetches import http_info
 from spiders.pages import (
@@ -391,6 +392,8 @@ class ArchiveSpider(scrapy.Spider):
         if isinstance(failure.value, HttpError):
             status = failure.value.response.status
             reason = f"HTTP {status}"
+        elif isinstance(failure.value, (InteractiveChallenge, ChallengeNotPassed)):
+            reason = str(failure.value)  # "interactive challenge"
         else:
             reason = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"
         urls = [*request.meta.get("redirect_urls", []), request.url]

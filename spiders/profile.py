@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 from scrapy.settings import BaseSettings
 
+from spiders import browser
+
 
 def is_local_mirror(settings: BaseSettings) -> bool:
     if settings.getbool("DA_OFFLINE"):
@@ -42,6 +44,8 @@ class LocalMirrorProfile:
             # Every http(s) request is answered from fixtures/ by the offline download handler.
             handler = "spiders.offline.OfflineDownloadHandler"
             settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, "addon")
+        else:  # a browser for pages behind a JavaScript check (spiders/browser.py)
+            browser.configure(settings, is_local_mirror(settings))
         if not is_local_mirror(settings):
             return
         for name, value in {
