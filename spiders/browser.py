@@ -285,6 +285,8 @@ class BrowserMiddleware:
             return response
         if host in self.interactive:
             raise InteractiveChallenge("interactive challenge")
+        if request.meta.get("da_again", 0) > self.max_solves:  # never loop on one page
+            return response
         current = self.state.hosts.get(host)
         if host in self.solving:  # the browser is at it: wait, then go with its clearance
             await self.solving[host].wait()
