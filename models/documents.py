@@ -33,6 +33,7 @@ from models import entities
 from models.changes import Change, Incoming, Stored, classify
 from models.db import upsert
 from models.fetch_state import record_fetches
+from models.rejects import upsert_rejects
 from models.tables import (
     ENTITY_LINKS,
     Document,
@@ -43,13 +44,11 @@ from models.tables import (
     utc_datetime,
     utcnow,
 )
-from models.tables import RejectedItem as RejectedRow
 
 documents = table_of(Document)
 document_urls = table_of(DocumentUrl)
 document_versions = table_of(DocumentVersion)
 document_revisions = table_of(DocumentRevision)
-rejected_items = table_of(RejectedRow)
 DATE_COLUMNS = ("uploaded_date", "date_start", "date_end")
 
 
@@ -429,31 +428,16 @@ def _record_blanked(
     conn: Connection, blanked: list[tuple[str, list[str]]], run_id: int | None
 ) -> None:
     """One rejected_items row per page and set of emptied fields, counted on each run."""
-    now = utcnow()
     rows = [
         {
             "url": url,
             "outcome": "rejected",
             "reason": f"markup: {', '.join(fields)} came out empty; the stored values are kept",
             "payload": {"kept": fields},
-            "first_seen_at": now,
-            "last_seen_at": now,
-            "attempts": 1,
-            "crawl_run_id": run_id,
         }
         for url, fields in blanked
     ]
-    upsert(
-        conn,
-        rejected_items,
-        rows,
-        ["url", "reason"],
-        update={
-            "last_seen_at": now,
-            "attempts": rejected_items.c.attempts + 1,
-            "crawl_run_id": run_id,
-        },
-    )
+    upsert_rejects(conn, rows, run_id)
 
 
 def _key(row: dict[str, Any]) -> str:
