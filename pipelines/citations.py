@@ -318,9 +318,9 @@ PLACES = (
     "D.C", "Washington, D.C", "Moscow, Russian Federation", "Brasilia", "Brazil",
     "Tirana, Albania", "Sofia, Bulgaria",
 )  # fmt: skip
-PLACE = re.compile(
-    rf"^(?:{'|'.join(re.escape(p) for p in sorted(PLACES, key=len, reverse=True))})$"
-)
+_PLACES = "|".join(re.escape(p) for p in sorted(PLACES, key=len, reverse=True))
+PLACE = re.compile(rf"^(?:{_PLACES})$")
+PLACE_FIRST = re.compile(rf"(?P<place>{_PLACES})(?:,|$|\.\s)")  # a city right after a name
 PUBLICATION = re.compile(
     r"\([^()]*:\s*[^()]*\d{4}\)|\([^()]*\b\d{4}\)|Foreign Relations of the United States|\bFRUS\b"
     r"|\bpp?\.\s*\d|\bvol\.\s*\d|\beds?\.,|[\"“][^\"”]{8,}[\"”]|\bBulletin\b|\bWorking Paper\b"
@@ -384,6 +384,7 @@ def read_citation(part: Part) -> Citation:
     return citation
 
 
+@lru_cache(maxsize=4096)  # asked for each piece while splitting, then again when reading it
 def _repository(text: str) -> tuple[str | None, ArchiveRecord | None, str]:
     """(the repository as written, its archive record, the text without it and its city)."""
     pattern, by_key = _archive_index()
@@ -441,10 +442,9 @@ def _without(text: str, start: int, end: int) -> str:
     after = re.sub(
         r"^\(([^()]+)\)\s*,?\s*", lambda m: "" if PLACE.match(m.group(1)) else m.group(0), after
     )
-    for place in sorted(PLACES, key=len, reverse=True):
-        if re.match(rf"{re.escape(place)}(?:,|$|\.\s)", after):
-            after = after[len(place) :].lstrip(" ,.")
-            break
+    place = PLACE_FIRST.match(after)
+    if place:
+        after = after[place.end("place") :].lstrip(" ,.")
     return ", ".join(p for p in (before, after) if p)
 
 
