@@ -115,7 +115,8 @@ class DocumentStore:
         result = SaveResult()
         try:
             with self.engine.begin() as conn:
-                result.counts.update(self._save_batch(conn, batch, run_id))
+                counts = self._save_batch(conn, batch, run_id)
+            result.counts.update(counts)  # only once committed
             return result
         except Exception as exc:  # find the culprit: item by item
             if len(batch) == 1:
@@ -124,7 +125,8 @@ class DocumentStore:
         for item in batch:
             try:
                 with self.engine.begin() as conn:
-                    result.counts.update(self._save_batch(conn, [item], run_id))
+                    counts = self._save_batch(conn, [item], run_id)
+                result.counts.update(counts)
             except Exception as exc:  # recorded with its reason by the caller
                 result.failures.append((item, f"database error: {one_line(exc)}"))
         return result
