@@ -33,6 +33,15 @@ AUTOTHROTTLE_START_DELAY = 5
 AUTOTHROTTLE_MAX_DELAY = 60
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
+# A response is refused above DOWNLOAD_MAXSIZE, decompressed size included (a gzip bomb is cut
+# off while it inflates: Scrapy's HttpCompressionMiddleware), and recorded in rejected_items;
+# the site's largest document pages are a few hundred KB.
+DOWNLOAD_MAXSIZE = int(os.environ.get("DOWNLOAD_MAXSIZE", str(32 * 1024 * 1024)))
+DOWNLOAD_WARNSIZE = int(os.environ.get("DOWNLOAD_WARNSIZE", str(8 * 1024 * 1024)))
+# Hosts other than DA_BASE_URL's (the Wayback Machine for a Wayback start URL, the blog for
+# `releases`) keep this delay, one request at a time, even against a loopback mirror
+# (DOWNLOAD_SLOTS, written by spiders/hosts.py).
+DA_OTHER_HOST_DELAY = float(os.environ.get("DA_OTHER_HOST_DELAY", str(DOWNLOAD_DELAY)))
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 COOKIES_ENABLED = False
@@ -53,6 +62,9 @@ DA_BACKOFF_BASE = 30  # seconds; doubled on each retry of a challenge page or a 
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's OffsiteMiddleware drops off-host requests silently; ours records them.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "spiders.hosts.OnHostMiddleware": 50,
     # Scrapy's RetryMiddleware, plus Retry-After and challenge-page backoff.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.PoliteRetryMiddleware": 550,

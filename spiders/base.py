@@ -38,6 +38,8 @@ from items import (
 from spiders.browser import ChallengeNotPassed, InteractiveChallenge
 from spiders.drafts import CollectionDraft, now_iso
 from spiders.fetches import http_info
+from spiders.hosts import OffHost, off_host_reason, on_hosts, polite_slots
+from spiders.middlewares import too_large_reason
 from spiders.pages import (
     CollectionIndex,
     CollectionPage,
@@ -115,7 +117,9 @@ class ArchiveSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArchiveSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.base_url = (crawler.settings.get("DA_BASE_URL") or cls.base_url).rstrip("/")
-        spider.allowed_domains = [urlsplit(spider.base_url).hostname or "", WAYBACK_HOST]
+        # The configured host only; `starting` adds the Wayback Machine for a Wayback start URL.
+        spider.allowed_domains = [urlsplit(spider.base_url).hostname or ""]
+        polite_slots(crawler.settings, [WAYBACK_HOST])
         return spider
 
     # -- what the database knows (through the run extension; nothing when it is off) ---------
@@ -140,15 +144,21 @@ class ArchiveSpider(scrapy.Spider):
     def count(self, name: str) -> None:
         self.stats.inc_value(f"archive/{name}")
 
-    def starting(self, requests: Iterable[scrapy.Request | None]) -> Iterator[scrapy.Request]:
-        """The start requests, marked: if one of them fails, the run has failed. Start URLs
-        off the configured host are not crawled; if none is left, the run has failed."""
+    def starting(
+        self, requests: Iterable[scrapy.Request | None]
+    ) -> Iterator[scrapy.Request | RejectedItem]:
+        """The start requests, marked: if one of them fails, the run has failed. A Wayback
+        Machine capture as a start URL lets the crawl into the archive. Start URLs off the
+        configured host are not crawled but recorded; if none is left, the run has failed."""
         off_site, started = [], 0
         for request in requests:
             if request is None:  # nothing to do there (resumed, or too old)
                 continue
+            if parse_capture_url(request.url) and WAYBACK_HOST not in self.allowed_domains:
+                self.allowed_domains.append(WAYBACK_HOST)
             if not self.on_site(request.url):
                 off_site.append(request.url)
+                yield self.rejected(request.url, off_host_reason(request.url, self.allowed_domains))
                 continue
             request.meta["start"] = True
             started += 1
@@ -162,9 +172,8 @@ class ArchiveSpider(scrapy.Spider):
             )
 
     def on_site(self, url: str) -> bool:
-        """On an allowed host (or a subdomain of one), as Scrapy's offsite filter sees it."""
-        host = (urlsplit(url).hostname or "").lower()
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains if d)
+        """On an allowed host (or a subdomain of one), as spiders/hosts.py checks requests."""
+        return on_hosts(url, self.allowed_domains)
 
     def expect_documents(self, total: int) -> None:
         """How many documents this run will see (for the progress line's done / total); the
@@ -388,8 +397,12 @@ class ArchiveSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         request: scrapy.Request = failure.request  # type: ignore[attr-defined]
-        status = None
-        if isinstance(failure.value, HttpError):
+        status, outcome = None, Outcome.FAILED
+        if isinstance(failure.value, OffHost):  # refused, not failed: nothing was sent there
+            reason, outcome = str(failure.value), Outcome.REJECTED
+        elif too_large := too_large_reason(failure.value):  # refused: a retry would not help
+            reason, outcome = too_large, Outcome.REJECTED
+        elif isinstance(failure.value, HttpError):
             status = failure.value.response.status
             reason = f"HTTP {status}"
         elif isinstance(failure.value, (InteractiveChallenge, ChallengeNotPassed)):
@@ -399,7 +412,7 @@ class ArchiveSpider(scrapy.Spider):
         urls = [*request.meta.get("redirect_urls", []), request.url]
         if request.meta.get("start"):
             self.start_failed(f"start page failed: {reason}: {urls[0]}")
-        yield self.rejected(urls[0], reason, status, outcome=Outcome.FAILED, urls=urls)
+        yield self.rejected(urls[0], reason, status, outcome=outcome, urls=urls)
         draft = request.meta.get("collection")
         if draft is not None:  # keep what the listing gave so far; the failed page is recorded
             yield self.collection_item(draft)

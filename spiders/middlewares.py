@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
+import re
 import time
 from typing import Any
 
@@ -101,6 +102,25 @@ def challenge_in(response: Response) -> str | None:
         return challenge_reason(load_html(response.text))
     except ValueError:
         return None
+
+
+# Scrapy's messages when a response passes DOWNLOAD_MAXSIZE: announced by Content-Length or
+# received (the download handler), or while a compressed body inflates (HttpCompression).
+TOO_LARGE = re.compile(
+    r"larger than download max size \((?P<limit>\d+)\)"
+    r"|exceeded DOWNLOAD_MAXSIZE \((?P<inflated>\d+) B\) during decompression"
+)
+
+
+def too_large_reason(error: BaseException | None) -> str | None:
+    """Why a response was refused for its size (the same reason on every run, so that
+    rejected_items counts the attempts), or None when `error` is about something else."""
+    match = TOO_LARGE.search(str(error))
+    if match is None:
+        return None
+    if inflated := match.group("inflated"):
+        return f"response too large: over DOWNLOAD_MAXSIZE ({inflated} B) decompressed"
+    return f"response too large: over DOWNLOAD_MAXSIZE ({match.group('limit')} B)"
 
 
 def is_truncated(response: Response) -> bool:

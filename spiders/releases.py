@@ -21,6 +21,7 @@ from twisted.python.failure import Failure
 from items import ListingEntry
 from spiders.base import ArchiveSpider
 from spiders.drafts import CollectionDraft
+from spiders.hosts import polite_slots
 from spiders.pages import parse_current_listing
 from spiders.pages.common import record_id_from_url
 from spiders.pages.release_post import parse_release_post, title_without_date
@@ -48,7 +49,10 @@ class ReleasesSpider(ArchiveSpider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ReleasesSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         assert isinstance(spider, ReleasesSpider)
-        spider.allowed_domains += sorted({h for u in spider.posts if (h := urlsplit(u).hostname)})
+        # The blog's hosts (only for this spider), as polite as the live site.
+        blog = sorted({h for u in spider.posts if (h := urlsplit(u).hostname)})
+        spider.allowed_domains += [h for h in blog if h not in spider.allowed_domains]
+        polite_slots(crawler.settings, [h for h in blog if h != urlsplit(spider.base_url).hostname])
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
