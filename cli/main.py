@@ -11,13 +11,17 @@
     da db upgrade
 
 The database is DATABASE_URL or --db (default sqlite:///data/archive.db). Bad arguments and
-an empty database get one line on stderr and a non-zero exit status, never a traceback.
+an empty database get one line on stderr and a non-zero exit status, never a traceback; no
+output shows the database password. On PostgreSQL each query of `da` is cut after
+DA_STATEMENT_TIMEOUT seconds (default 30, 0 for none): a killed client leaves no query
+running for long.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -28,8 +32,28 @@ from sqlalchemy.exc import SQLAlchemyError
 from cli.export import FORMATS, export
 from cli.queries import document_details, document_id, last_runs, stats
 from items import CREDIT_FIELDS
-from models.db import DatabaseUnavailable, database_url, make_engine, prepare_database, safe_url
-from models.search import Filters, SearchError, matching_ids, parse_date_bound, search
+from models.db import (
+    DatabaseUnavailable,
+    DatabaseUrlError,
+    check_database_url,
+    database_url,
+    install_log_redaction,
+    make_engine,
+    prepare_database,
+    redact,
+    safe_url,
+)
+from models.search import (
+    MAX_TERMS,
+    Filters,
+    SearchError,
+    dropped_terms,
+    matching_ids,
+    parse_date_bound,
+    search,
+)
+
+DEFAULT_STATEMENT_TIMEOUT = 30.0  # seconds; DA_STATEMENT_TIMEOUT
 
 
 class UserError(Exception):
@@ -121,10 +145,37 @@ def filters_from(args: argparse.Namespace) -> Filters:
     )  # fmt: skip
 
 
+def statement_timeout() -> float:
+    """DA_STATEMENT_TIMEOUT in seconds (0: no limit); UserError when it is not a number."""
+    value = os.environ.get("DA_STATEMENT_TIMEOUT", "").strip()
+    if not value:
+        return DEFAULT_STATEMENT_TIMEOUT
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise UserError(
+            f"DA_STATEMENT_TIMEOUT must be a number of seconds, not {value!r}"
+        ) from None
+    if seconds < 0 or seconds != seconds:
+        raise UserError(f"DA_STATEMENT_TIMEOUT must be 0 or more seconds, not {value!r}")
+    return seconds
+
+
+def da_engine(url: str) -> Engine:
+    """`da`'s engine: on PostgreSQL every statement is limited to DA_STATEMENT_TIMEOUT (the
+    server cancels it, even when the client is gone); crawls use models.db.make_engine."""
+    seconds = statement_timeout()
+    if not url.startswith("postgresql") or not seconds:
+        return make_engine(url)
+    return make_engine(
+        url, connect_args={"options": f"-c statement_timeout={max(round(seconds * 1000), 1)}"}
+    )
+
+
 def open_database(url: str, documents: bool = True) -> Engine:
     """An engine on a database that has been crawled into (that holds documents, unless
     `documents` is False); UserError otherwise."""
-    engine = make_engine(url)
+    engine = da_engine(url)
     try:
         if not inspect(engine).has_table("documents"):
             raise UserError(
@@ -139,7 +190,7 @@ def open_database(url: str, documents: bool = True) -> Engine:
                 )
     except SQLAlchemyError as exc:
         raise UserError(
-            f"cannot read {safe_url(url)}: {' '.join(str(getattr(exc, 'orig', exc)).split())[:200]}"
+            f"cannot read {safe_url(url)}: {redact(' '.join(str(getattr(exc, 'orig', exc)).split()))[:200]}"
         ) from None
     return engine
 
@@ -148,7 +199,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     url = database_url(args.db)
+    install_log_redaction(url)
     try:
+        try:
+            check_database_url(url)
+        except DatabaseUrlError as exc:
+            raise UserError(str(exc)) from None
         if args.command == "db":
             prepare_database(url).dispose()
             print(f"{safe_url(url)} is at the newest schema")
@@ -160,20 +216,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             engine.dispose()
     except (UserError, SearchError) as exc:
-        print(f"da {args.command}: {exc}", file=sys.stderr)
+        print(redact(f"da {args.command}: {exc}"), file=sys.stderr)
         return 2
     except DatabaseUnavailable as exc:
-        print(f"da {args.command}: {exc}", file=sys.stderr)
+        print(redact(f"da {args.command}: {exc}"), file=sys.stderr)
         return 1
     except SQLAlchemyError as exc:
         reason = " ".join(str(getattr(exc, "orig", exc)).split())[:200]
-        print(f"da {args.command}: database error on {safe_url(url)}: {reason}", file=sys.stderr)
+        print(
+            redact(f"da {args.command}: database error on {safe_url(url)}: {reason}"),
+            file=sys.stderr,
+        )
         return 1
     except BrokenPipeError:  # `da search … | head`
         return 0
 
 
 def run_search(engine: Engine, args: argparse.Namespace, filters: Filters) -> int:
+    dropped = dropped_terms(args.query)
+    if dropped:
+        print(
+            f"da search: only the first {MAX_TERMS} terms are searched for ({dropped} left out)",
+            file=sys.stderr,
+        )
     hits = search(engine, args.query, filters, limit=args.limit)
     if args.json:
         print(json.dumps([hit.__dict__ for hit in hits], ensure_ascii=False, indent=1))

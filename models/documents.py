@@ -1,7 +1,10 @@
 """`documents` and what hangs off them: URLs, versions, revisions, and (through
 models/entities.py) names, citations and aliases.
 
-Documents are keyed by record id (fallback: canonical URL). Which stored documents a batch
+Documents are keyed by record id (fallback: canonical URL, for a page that shows none). A
+page with a record id adopts a stored row of the same canonical URL that has no record id (a
+partial page stored earlier): that row is updated, never a second one inserted beside it; a
+canonical URL is unique only together with the record id. Which stored documents a batch
 writes is decided by models/changes.py: an unchanged document is not written at all; a
 changed one is updated and its previous values kept in `document_revisions`.
 """
@@ -31,7 +34,7 @@ from items import (
 )
 from models import entities
 from models.changes import Change, Incoming, Stored, classify
-from models.db import upsert
+from models.db import redact, upsert
 from models.fetch_state import record_fetches
 from models.rejects import upsert_rejects
 from models.tables import (
@@ -144,6 +147,9 @@ class DocumentStore:
         blanked: list[tuple[str, list[str]]] = []  # (url, fields that came out empty)
         for item, row in zip(values, rows, strict=True):
             old = existing.get(_key(row))
+            if old is None and row["record_id"] and row["canonical_url"]:
+                # a row stored from this URL without a record id: this page completes it
+                old = existing.get("orphan:" + row["canonical_url"])
             if old is None:
                 counts["new"] += 1
                 changed.append((item, row, None))
@@ -159,9 +165,11 @@ class DocumentStore:
             emptied = keep_stored_values(row, old)
             if emptied:  # a field came out empty: the stored value stays, and that is recorded
                 blanked.append((row["url"], emptied))
-                children = {name: item.get(name) or [] for name in DOCUMENT_CHILDREN}
-                row["content_hash"] = content_hash({**row, **children})
-                if row["content_hash"] == old["content_hash"]:  # nothing else changed
+            children = {name: item.get(name) or [] for name in DOCUMENT_CHILDREN}
+            kept_hash = content_hash({**row, **children})
+            if kept_hash != row["content_hash"]:  # stored values were kept
+                row["content_hash"] = kept_hash
+                if kept_hash == old["content_hash"]:  # nothing else changed
                     counts["unchanged"] += 1
                     alias_only.append((item, old["id"]))
                     continue
@@ -220,9 +228,11 @@ class DocumentStore:
         return counts
 
     def _existing(self, conn: Connection, rows: list[dict[str, Any]]) -> dict[str, Any]:
-        """{key: stored row} for the rows' documents, by record id or canonical URL."""
+        """{key: stored row} for the rows' documents: by record id; by canonical URL among
+        the rows without record id (`url:`); and, for rows with both, the stored row of that
+        canonical URL that has no record id (`orphan:`), which such a row adopts."""
         record_ids = [r["record_id"] for r in rows if r["record_id"]]
-        urls = [r["canonical_url"] for r in rows if not r["record_id"]]
+        urls = [r["canonical_url"] for r in rows if r["canonical_url"]]
         found: dict[str, Any] = {}
         if record_ids:
             for row in conn.execute(
@@ -231,9 +241,13 @@ class DocumentStore:
                 found["record:" + row["record_id"]] = row
         if urls:
             for row in conn.execute(
-                select(documents).where(documents.c.canonical_url.in_(urls))
+                select(documents)
+                .where(documents.c.canonical_url.in_(urls))
+                .order_by(documents.c.id.desc())  # the first stored wins below
             ).mappings():
                 found["url:" + row["canonical_url"]] = row
+                if row["record_id"] is None:
+                    found["orphan:" + row["canonical_url"]] = row
         return found
 
     def _keep_revisions(
@@ -412,18 +426,31 @@ def _is_empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
+# Fields that a fetch may lack by nature, not by a markup change: the listing's summary is
+# only seen when the page is reached from a listing (not by `document -a id=`).
+SILENTLY_KEPT = ("listing_summary",)
+
+
 def keep_stored_values(row: dict[str, Any], stored: Any) -> list[str]:
     """A re-crawl never replaces a stored value with an empty one (a renamed block, a
     selector that no longer matches): the row takes the stored value back. Returns the names
-    of the fields kept."""
+    of the fields kept, except those a fetch may lack by nature (SILENTLY_KEPT: a fetch that
+    saw no listing keeps the stored listing_summary, and the summary taken from it)."""
     kept = [
         name
         for name in (*DOCUMENT_COLUMNS, *DOCUMENT_LIST_COLUMNS)
         if _is_empty(row[name]) and not _is_empty(stored[name])
     ]
+    silent = {name for name in kept if name in SILENTLY_KEPT}
+    if (
+        "listing_summary" in silent
+        and "summary" in kept
+        and stored["summary"] == stored["listing_summary"]
+    ):
+        silent.add("summary")  # the stored summary was the listing's (pipelines/clean.py)
     for name in kept:
         row[name] = stored[name]
-    return kept
+    return [name for name in kept if name not in silent]
 
 
 def _record_blanked(
@@ -484,5 +511,5 @@ def _comparable(value: Any) -> str:
 
 
 def one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+    text = redact(" ".join(str(exc).split()))
     return f"{type(exc).__name__}: {text[:300]}"

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 
 from items import RunStatus
+from models.db import redact, redact_value
 from models.tables import CrawlRun, FetchState, table_of, utcnow
 
 runs = table_of(CrawlRun)
@@ -38,6 +39,18 @@ COUNT_COLUMNS = (
     "browser_loads",
 )
 STALE_AFTER = dt.timedelta(minutes=15)  # no heartbeat for this long: the run is gone
+# With the run's heartbeat interval known (DA_FLUSH_INTERVAL), a run is gone once it missed
+# this many heartbeats (and at least STALE_MINIMUM passed), whatever its pid says: a pid is
+# reused after a reboot or by another process, a heartbeat is not.
+STALE_HEARTBEATS = 30
+STALE_MINIMUM = dt.timedelta(minutes=2)
+
+
+def stale_after(heartbeat_interval: float | None = None) -> dt.timedelta:
+    """How long without a heartbeat a running run's lock lasts."""
+    if heartbeat_interval is None or heartbeat_interval <= 0:
+        return STALE_AFTER
+    return max(STALE_HEARTBEATS * dt.timedelta(seconds=heartbeat_interval), STALE_MINIMUM)
 
 
 @dataclass(frozen=True)
@@ -88,15 +101,24 @@ def job_key(spider: str, arguments: dict[str, Any]) -> str:
     return f"{spider} {json.dumps(arguments, sort_keys=True, ensure_ascii=False)}"
 
 
-def start_run(engine: Engine, spider: str, arguments: dict[str, Any]) -> Run:
-    """Record a new running run, taking the job's lock; resume an interrupted previous run."""
+def start_run(
+    engine: Engine,
+    spider: str,
+    arguments: dict[str, Any],
+    heartbeat_interval: float | None = None,
+) -> Run:
+    """Record a new running run, taking the job's lock; resume an interrupted previous run.
+    A running run of the job whose heartbeat is older than `stale_after(heartbeat_interval)`,
+    or whose process on this host is gone, is marked interrupted and its lock taken over."""
+    arguments = redact_value(arguments)
     job = job_key(spider, arguments)
+    expiry = stale_after(heartbeat_interval)
     host, pid = socket.gethostname(), os.getpid()
     with engine.begin() as conn:
         for row in conn.execute(
             select(runs).where(runs.c.job == job, runs.c.status == RunStatus.RUNNING.value)
         ).mappings():
-            if not _is_stale(row, host):
+            if not _is_stale(row, host, expiry):
                 raise JobLocked(
                     f"another run of this job is running (run {row['id']}, pid {row['pid']} on "
                     f"{row['host']}, started {row['started_at']:%Y-%m-%d %H:%M:%S} UTC)"
@@ -139,7 +161,13 @@ def start_run(engine: Engine, spider: str, arguments: dict[str, Any]) -> Run:
     return Run(run_id, job, resumed_from)
 
 
-def _is_stale(row: Any, host: str) -> bool:
+def _is_stale(row: Any, host: str, expiry: dt.timedelta = STALE_AFTER) -> bool:
+    """A running run is gone when its heartbeat is older than `expiry` (whatever its pid:
+    the pid of a dead run may have been reused), or sooner when it ran on this host and its
+    process no longer exists."""
+    heartbeat = row["heartbeat_at"] or row["started_at"]
+    if utcnow() - heartbeat > expiry:
+        return True
     if row["host"] == host and row["pid"]:
         try:
             os.kill(row["pid"], 0)
@@ -147,9 +175,7 @@ def _is_stale(row: Any, host: str) -> bool:
             return True
         except PermissionError:  # alive, another user's
             return False
-        return False
-    heartbeat = row["heartbeat_at"] or row["started_at"]
-    return utcnow() - heartbeat > STALE_AFTER
+    return False
 
 
 def done_urls(engine: Engine, run: Run) -> set[str]:
@@ -206,8 +232,8 @@ def finish_run(
             .values(
                 status=RunStatus(status).value,
                 finished_at=utcnow(),
-                stats=stats,
-                reason=reason,
+                stats=redact_value(stats),
+                reason=redact(reason) if reason else reason,
                 **{k: counts.get(k, 0) for k in COUNT_COLUMNS},
                 **progress_columns,
             )

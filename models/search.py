@@ -20,6 +20,11 @@ from items import CREDIT_FIELDS
 # Dated documents in date order, undated ones last, on both databases.
 DATE_ORDER = "d.date_start IS NULL, d.date_start, d.record_id"
 TOKEN = re.compile(r'"([^"]+)"|(\S+)')
+# A query is cut to its first MAX_TERMS terms (words, phrases, prefixes) and a phrase to its
+# first MAX_PHRASE_WORDS words: the full-text engines' work grows faster than the terms
+# (a 4,000-word query took 73 s), and no real query needs more.
+MAX_TERMS = 64
+MAX_PHRASE_WORDS = 32
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -73,12 +78,12 @@ def parse_date_bound(value: str | None, end: bool = False) -> dt.date | None:
     raise SearchError(f"not a year, month or date: {value!r} (use 1953, 1953-07 or 1953-07-27)")
 
 
-def terms(query: str) -> list[tuple[str, bool, bool]]:
+def all_terms(query: str) -> list[tuple[str, bool, bool]]:
     """(words, is_phrase, is_prefix) for each part of the query; quotes group phrases."""
     parts = []
     for phrase, word in TOKEN.findall(query or ""):
         if phrase:
-            words = " ".join(WORD.findall(phrase))
+            words = " ".join(WORD.findall(phrase)[:MAX_PHRASE_WORDS])
             if words:
                 parts.append((words, True, False))
         else:
@@ -87,6 +92,16 @@ def terms(query: str) -> list[tuple[str, bool, bool]]:
             for i, w in enumerate(pieces):
                 parts.append((w, False, prefix and i == len(pieces) - 1))
     return parts
+
+
+def terms(query: str) -> list[tuple[str, bool, bool]]:
+    """The terms searched for: the query's first MAX_TERMS (see `dropped_terms`)."""
+    return all_terms(query)[:MAX_TERMS]
+
+
+def dropped_terms(query: str | None) -> int:
+    """How many terms of the query are not searched for (beyond MAX_TERMS)."""
+    return max(len(all_terms(query or "")) - MAX_TERMS, 0)
 
 
 def fts5_query(query: str) -> str:
