@@ -9,6 +9,10 @@ templates of fixtures/build.py), served over HTTP on loopback, in its own proces
 - Faults (seeded, per page, on the first attempt only, so that retries can succeed): 503 with
   Retry-After, 429, a dropped connection, truncated HTML with a correct Content-Length, a hang
   past the crawler's download timeout, a 200 OK challenge page.
+- Catalog faults: `--catalog-fail 57` (that catalog page answers 503 every time),
+  `--catalog-faults 0.3` (each catalog request answers 503 with that chance, every attempt),
+  `--endless` (the pager never ends: every page links a next one and repeats the first
+  page's count line).
 - `--generation G --mutate K`: K% of the documents have a changed title in generation G.
 - `--manifest FILE`: the truth, one JSON line per document (record_id, slug, title, …).
 - `/__stats`: requests and bytes served so far (JSON); `/__reset` zeroes them.
@@ -51,7 +55,8 @@ CHALLENGE = (
 
 class Archive:
     def __init__(self, n: int, seed: int = 7, faults: float = 0.0, generation: int = 1, mutate: float = 0.0,
-                 hang_s: float = 5.0) -> None:  # fmt: skip
+                 hang_s: float = 5.0, catalog_fail: tuple[int, ...] = (), catalog_faults: float = 0.0,
+                 endless: bool = False) -> None:  # fmt: skip
         self.docs = [self._fixture_doc(d) for d in documents(n)]
         self.by_slug = {d["slug"]: i for i, d in enumerate(self.docs)}
         rng = random.Random(seed)
@@ -61,11 +66,16 @@ class Archive:
         k = max(1, round(len(self.docs) * mutate / 100)) if generation > 1 and mutate > 0 else 0
         self.mutated = set(changed.sample([d["slug"] for d in self.docs], k))
         self.generation = generation
+        self.catalog_fail = set(catalog_fail)
+        self.catalog_faults = catalog_faults
+        self.catalog_rng = random.Random(seed + 57)
+        self.endless = endless
         self.hang_s = hang_s
         self.lock = threading.Lock()
         self.requests = 0
         self.bytes = 0
         self.document_pages = 0  # documents answered 200 with their page
+        self.listing_requests = 0  # catalog pages asked for (faults included)
 
     @staticmethod
     def _fixture_doc(d: dict) -> dict:
@@ -96,10 +106,24 @@ class Archive:
 
     def listing_page(self, page: int) -> bytes:
         """One catalog page; only its own rows are rendered (the count line needs the total)."""
+        if self.endless:  # the first page's rows and count line, and always a next page
+            html = self._listing_page(0).decode()
+            html = html.replace('href="/search?page=1"', f'href="/search?page={page + 1}"')
+            return html.encode()
+        return self._listing_page(page)
+
+    def _listing_page(self, page: int) -> bytes:
         start = page * PAGE_SIZE
         rows = [d | {"title": self.title(d)} for d in self.docs[start : start + PAGE_SIZE]]
         padded = [{}] * start + rows  # the template slices the page out of the whole list
         return build.render_current_listing(padded, page, len(self.docs)).encode()
+
+    def catalog_fault(self, page: int) -> bool:
+        """Whether this request for catalog page `page` fails (503)."""
+        if page in self.catalog_fail:
+            return True
+        with self.lock:
+            return self.catalog_faults > 0 and self.catalog_rng.random() < self.catalog_faults
 
     def manifest(self) -> list[dict]:
         return [{"record_id": d["record_id"], "slug": d["slug"], "title": self.title(d), "source": d["source"],
@@ -126,6 +150,10 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, b"User-agent: *\nDisallow: /admin/\n", "text/plain")
         if parts.path == "/search":
             page = int(parse_qs(parts.query).get("page", ["0"])[0])
+            with self.archive.lock:
+                self.archive.listing_requests += 1
+            if self.archive.catalog_fault(page):
+                return self._send(503, b"busy", headers={"Retry-After": "0"})
             self._conditional(self.archive.listing_page(page))
             return None
         if parts.path.startswith("/document/"):
@@ -215,10 +243,14 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--hang-s", type=float, default=5.0)
     parser.add_argument("--manifest", type=Path)
+    parser.add_argument("--catalog-fail", type=int, action="append", default=[])
+    parser.add_argument("--catalog-faults", type=float, default=0.0)
+    parser.add_argument("--endless", action="store_true")
     args = parser.parse_args()
     archive = Archive(
-        args.documents, args.seed, args.faults, args.generation, args.mutate, args.hang_s
-    )
+        args.documents, args.seed, args.faults, args.generation, args.mutate, args.hang_s,
+        tuple(args.catalog_fail), args.catalog_faults, args.endless,
+    )  # fmt: skip
     if args.manifest:
         args.manifest.write_text("".join(json.dumps(m) + "\n" for m in archive.manifest()))
     server = serve(archive, args.port, args.latency_ms)

@@ -47,6 +47,9 @@ COUNT_PREFIX = "archive/count/"
 # Why a start page failed, or why nothing could start (set by the spiders or the downloader):
 # the run did not do what was asked, so it has failed.
 START_FAILURE = "archive/start_failure"
+# Why the run could not do all it was asked, though it ran to its end (a catalog page that
+# still failed after its retries): the run has failed, with this reason.
+INCOMPLETE = "archive/incomplete"
 # Field coverage (pipelines/coverage.py): document pages checked, quarantined for missing
 # fields, and per field how many pages lacked it.
 COVERAGE_CHECKED = "archive/coverage/checked"
@@ -217,8 +220,11 @@ class RunExtension:
         start_failure = stats.get_value(START_FAILURE)
         too_many = failed >= 5 and failed > self.max_failed_ratio * pages
         markup = markup_changed(stats.get_stats(), self.max_markup_ratio)
+        incomplete = stats.get_value(INCOMPLETE)
         if start_failure and status is not RunStatus.INTERRUPTED:
             status, why = RunStatus.FAILED, start_failure
+        elif incomplete and status is not RunStatus.INTERRUPTED:
+            status, why = RunStatus.FAILED, incomplete
         elif markup and status is not RunStatus.INTERRUPTED:
             status, why = RunStatus.FAILED, markup
         elif status is RunStatus.FINISHED and too_many:

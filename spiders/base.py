@@ -22,7 +22,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.statscollectors import StatsCollector
 from twisted.python.failure import Failure
 
-from extensions.run import EXPECTED_DOCUMENTS, START_FAILURE, RunExtension
+from extensions.run import EXPECTED_DOCUMENTS, INCOMPLETE, START_FAILURE, RunExtension
 from items import (
     CollectionItem,
     DocumentItem,
@@ -236,6 +236,36 @@ class ArchiveSpider(scrapy.Spider):
             if isinstance(output, RejectedItem) and response.meta.get("start"):
                 self.start_failed(f"start page failed: {output.reason}: {output.url}")
             yield output
+            draft = response.meta.get("collection")
+            if isinstance(output, RejectedItem) and draft and output.url == response.url:
+                # A listing page of a collection could not be read: keep what it listed so far.
+                self.listing_failed(draft, output)
+                yield self.collection_item(draft)
+
+    def listing_failed(self, draft: CollectionDraft, record: RejectedItem) -> None:
+        """A collection's listing page failed: the run is incomplete."""
+        total = f" of {draft.total:,}" if draft.total else ""
+        self.incomplete(
+            f"collection {draft.collection_id or draft.url} incomplete: a listing page failed "
+            f"({record.reason}: {record.url}); {len(draft.entries):,}{total} documents listed"
+        )
+
+    def incomplete(self, reason: str) -> None:
+        """The run could not do all it was asked (the first reason is kept)."""
+        if not self.stats.get_value(INCOMPLETE):
+            self.stats.set_value(INCOMPLETE, reason)
+
+    def listing_request(self, url: str, draft: CollectionDraft) -> scrapy.Request:
+        """A collection's next listing page; if it fails, the collection is incomplete."""
+        return self.request(url, collection=draft).replace(errback=self.on_listing_error)
+
+    def on_listing_error(self, failure: Failure) -> Iterator[Any]:
+        request: scrapy.Request = failure.request  # type: ignore[attr-defined]
+        draft: CollectionDraft = request.meta["collection"]
+        for output in self.on_error(failure):  # the record, and the collection as listed
+            if isinstance(output, RejectedItem):
+                self.listing_failed(draft, output)
+            yield output
 
     def _route(self, response: Response) -> Iterator[Any]:
         if response.status == 304:  # a document that has not changed since we stored it
@@ -332,7 +362,7 @@ class ArchiveSpider(scrapy.Spider):
                 captured_at=capture.captured_at if capture else None,
             )
         if page.listing_url:  # current site: the full membership is in the facet listing
-            yield self.request(page.listing_url, collection=draft)
+            yield self.listing_request(page.listing_url, draft)
             return
         yield from self._take_entries(draft, page.entries)
         yield from self._next_or_done(draft, page.next_url)
@@ -357,6 +387,7 @@ class ArchiveSpider(scrapy.Spider):
             return
         if page.count:  # "1 - 10 of 99": the collection's size from its first page
             self.expect_documents(page.count[2])
+            draft.count_pages(page.count, len(page.entries))
         yield from self._take_entries(draft, page.entries)
         yield from self._next_or_done(draft, page.next_url)
 
@@ -373,8 +404,14 @@ class ArchiveSpider(scrapy.Spider):
     def _next_or_done(self, draft: CollectionDraft, next_url: str | None) -> Iterator[Any]:
         # Pages are walked one after another, so positions follow the listing order.
         self.expect_documents(len(draft.entries))  # so far: the listing pages walked
+        draft.pages_walked += 1
+        if next_url and draft.pages_walked >= draft.max_pages():
+            # A pager that never ends: cut past what the count line promised, and recorded.
+            self.count("listing_pager_cut")
+            yield self.rejected(next_url, pager_cut(draft.pages_walked, draft.total))
+            next_url = None
         if next_url:
-            yield self.request(next_url, collection=draft)
+            yield self.listing_request(next_url, draft)
         else:
             yield self.collection_item(draft)
             yield from self.revalidate_rest()

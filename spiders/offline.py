@@ -58,8 +58,8 @@ class FixtureSite:
         # Offline mode uses one fixed date (clones differ in mtimes); a served copy that tests
         # edit uses the files' own, so that a changed page is newer.
         self.real_mtimes = real_mtimes
-        # Canned answers served before the real one, per path: fault injection for tests
-        # and benchmarks (a 429 with Retry-After, a 503…).
+        # Canned answers served before the real one, per path (or "path?query"): fault
+        # injection for tests and benchmarks (a 429 with Retry-After, a 503…).
         self.scripted: dict[str, list[MirrorResponse]] = {}
         redirects = self.root / "_redirects.json"
         self.redirects: dict[str, str] = (
@@ -106,7 +106,7 @@ class FixtureSite:
     def resolve(self, url: str, headers: Mapping[str, str] | None = None) -> MirrorResponse:
         """The answer to a GET; honours If-None-Match / If-Modified-Since with 304."""
         parts = urlsplit(url)
-        canned = self.scripted.get(parts.path)
+        canned = self.scripted.get(f"{parts.path}?{parts.query}") or self.scripted.get(parts.path)
         if canned:
             return canned.pop(0)
         if parts.path.startswith("/web/"):
