@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -283,30 +283,70 @@ def _copy_tree(source: Any, target: Path) -> None:
             (target / entry.name).write_bytes(entry.read_bytes())
 
 
+# pg_advisory_xact_lock key of the schema migrations ("da-migrate"): concurrent first runs
+# take turns, the second finds the schema current.
+MIGRATION_LOCK = 0x64612D6D696772
+MIGRATION_WAIT_MS = 600_000  # how long a SQLite run waits for another one's migrations
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to `revision` with Alembic (creates it in an empty database)."""
+    """Bring the schema to `revision` with Alembic (creates it in an empty database).
+
+    Serialized between processes: on PostgreSQL under a transaction-level advisory lock, on
+    SQLite in an exclusive transaction (with foreign keys off, as SQLite's table rebuilds
+    need; checked before the commit). Whoever waited finds the schema current and does
+    nothing more."""
     from alembic import command
     from alembic.config import Config
 
     with migrations_folder() as folder:
         config = Config()
         config.set_main_option("script_location", str(folder))
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+        with engine.connect() as connection:
+            sqlite_file = connection.dialect.name == "sqlite"
+            if sqlite_file:
+                connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {MIGRATION_WAIT_MS}")
+                connection.exec_driver_sql("BEGIN EXCLUSIVE")
+            else:
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                )
+            try:
+                if revision != "head" or not _at_heads(connection, folder):
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, revision)
+                if sqlite_file:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise DatabaseUnavailable(f"the migrations broke a foreign key: {broken}")
+                connection.commit()
+            except BaseException:
+                connection.rollback()
+                raise
+            finally:
+                if sqlite_file:
+                    connection.exec_driver_sql("PRAGMA busy_timeout = 30000")
+                    connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+                    connection.commit()
 
 
 def is_current(engine: Engine) -> bool:
     """True when the schema is at the newest migration (so no upgrade is needed)."""
+    if not inspect(engine).has_table("alembic_version"):
+        return False
+    with migrations_folder() as folder, engine.connect() as connection:
+        return _at_heads(connection, folder)
+
+
+def _at_heads(connection: Connection, folder: Path) -> bool:
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    if not inspect(engine).has_table("alembic_version"):
+    if not inspect(connection).has_table("alembic_version"):
         return False
-    with migrations_folder() as folder:
-        heads = ScriptDirectory(str(folder)).get_heads()
-    with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_heads()
+    heads = ScriptDirectory(str(folder)).get_heads()
+    current = MigrationContext.configure(connection).get_current_heads()
     return bool(heads) and set(current) == set(heads)
 
 

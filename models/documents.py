@@ -36,6 +36,7 @@ from models import entities
 from models.changes import Change, Incoming, Stored, classify
 from models.db import redact, upsert
 from models.fetch_state import record_fetches
+from models.outage import Failure, WriteFailed, failure_of
 from models.rejects import upsert_rejects
 from models.tables import (
     ENTITY_LINKS,
@@ -122,15 +123,19 @@ class DocumentStore:
             result.counts.update(counts)  # only once committed
             return result
         except Exception as exc:  # find the culprit: item by item
+            if (kind := failure_of(exc)) is not Failure.ITEM:  # the database's, not an item's
+                raise WriteFailed(exc, list(batch), kind) from exc
             if len(batch) == 1:
                 result.failures.append((batch[0], f"database error: {one_line(exc)}"))
                 return result
-        for item in batch:
+        for position, item in enumerate(batch):
             try:
                 with self.engine.begin() as conn:
                     counts = self._save_batch(conn, [item], run_id)
                 result.counts.update(counts)
             except Exception as exc:  # recorded with its reason by the caller
+                if (kind := failure_of(exc)) is not Failure.ITEM:
+                    raise WriteFailed(exc, list(batch[position:]), kind, result) from exc
                 result.failures.append((item, f"database error: {one_line(exc)}"))
         return result
 

@@ -56,7 +56,7 @@ class Collection(Base):
     __tablename__ = "collections"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    collection_id: Mapped[str] = mapped_column(String(100), unique=True)
+    collection_id: Mapped[str] = mapped_column(Text, unique=True)
     url: Mapped[str] = mapped_column(Text)
     site_generation: Mapped[str | None] = mapped_column(String(10))
     title: Mapped[str | None] = mapped_column(Text)
@@ -69,16 +69,23 @@ class Collection(Base):
 
 
 class Document(Base):
+    """A document, keyed by its record id. The canonical URL is unique only together with the
+    record id: a row stored without one (a partial page) never blocks the correct page, which
+    adopts it (models/documents.py)."""
+
     __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("canonical_url", "record_id", name="uq_documents_canonical_url_record_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    record_id: Mapped[str | None] = mapped_column(String(20), unique=True)
-    canonical_url: Mapped[str | None] = mapped_column(Text, unique=True)
+    record_id: Mapped[str | None] = mapped_column(Text, unique=True)
+    canonical_url: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str] = mapped_column(Text)
-    node_id: Mapped[str | None] = mapped_column(String(20))
+    node_id: Mapped[str | None] = mapped_column(Text)
     site_generation: Mapped[str | None] = mapped_column(String(10))
     title: Mapped[str | None] = mapped_column(Text)
-    date_text: Mapped[str | None] = mapped_column(String(200))
+    date_text: Mapped[str | None] = mapped_column(Text)
     # Normalized from date_text (or the title's trailing date when the page shows none).
     date_start: Mapped[dt.date | None] = mapped_column(Date, index=True)
     date_end: Mapped[dt.date | None] = mapped_column(Date, index=True)
@@ -91,11 +98,11 @@ class Document(Base):
     source: Mapped[str | None] = mapped_column(Text)
     rights: Mapped[str | None] = mapped_column(Text)
     uploaded_date: Mapped[dt.date | None] = mapped_column(Date)
-    classification: Mapped[str | None] = mapped_column(String(200))
-    document_type: Mapped[str | None] = mapped_column(String(200))
+    classification: Mapped[str | None] = mapped_column(Text)
+    document_type: Mapped[str | None] = mapped_column(Text)
     download_url: Mapped[str | None] = mapped_column(Text)
     # Read from the title: "Ciphered Telegram No. 23256, Mao Zedong to Cde. Filippov [Stalin]".
-    number: Mapped[str | None] = mapped_column(String(50))
+    number: Mapped[str | None] = mapped_column(Text)
     sender: Mapped[str | None] = mapped_column(Text)
     recipients: Mapped[list[Any]] = mapped_column(default=list)
     authors: Mapped[list[Any]] = mapped_column(default=list)
@@ -137,7 +144,7 @@ class DocumentVersion(Base):
     )
     position: Mapped[int]
     type: Mapped[str] = mapped_column(String(20))  # original | transcript | translation
-    language: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)
     html: Mapped[str | None] = mapped_column(Text)
 
@@ -156,10 +163,10 @@ class DocumentCollection(Base):
     document_id: Mapped[int | None] = mapped_column(
         ForeignKey("documents.id", ondelete="SET NULL"), index=True
     )
-    record_id: Mapped[str | None] = mapped_column(String(20))
+    record_id: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)
     listing_title: Mapped[str | None] = mapped_column(Text)
-    listing_date_text: Mapped[str | None] = mapped_column(String(200))
+    listing_date_text: Mapped[str | None] = mapped_column(Text)
     listing_summary: Mapped[str | None] = mapped_column(Text)
 
 
@@ -199,11 +206,11 @@ class CrawlRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     spider: Mapped[str] = mapped_column(String(50))
     arguments: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    job: Mapped[str] = mapped_column(String(500), default="", index=True)  # spider + arguments
+    job: Mapped[str] = mapped_column(Text, default="", index=True)  # spider + arguments
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    host: Mapped[str | None] = mapped_column(String(200))
+    host: Mapped[str | None] = mapped_column(Text)
     pid: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(20), default="running")
     reason: Mapped[str | None] = mapped_column(Text)  # why it failed or was interrupted
@@ -237,8 +244,8 @@ class FetchState(Base):
     __tablename__ = "fetch_state"
 
     url: Mapped[str] = mapped_column(Text, primary_key=True)
-    etag: Mapped[str | None] = mapped_column(String(200))
-    last_modified: Mapped[str | None] = mapped_column(String(100))
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
     http_status: Mapped[int | None]
     body_hash: Mapped[str | None] = mapped_column(String(64))
     body: Mapped[bytes | None] = mapped_column(LargeBinary)  # zlib; listing pages only
@@ -270,7 +277,7 @@ class NamedEntity:
     """A name shared by many documents: a person, a place, an archive…"""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(500), unique=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
 
 
 class Person(NamedEntity, Base):
@@ -278,8 +285,8 @@ class Person(NamedEntity, Base):
 
     __tablename__ = "people"
 
-    display_name: Mapped[str | None] = mapped_column(String(500))  # "Zhou Enlai"
-    sort_name: Mapped[str | None] = mapped_column(String(500))  # "Zhou, Enlai"
+    display_name: Mapped[str | None] = mapped_column(Text)  # "Zhou Enlai"
+    sort_name: Mapped[str | None] = mapped_column(Text)  # "Zhou, Enlai"
 
 
 class PersonAlias(Base):
@@ -289,8 +296,8 @@ class PersonAlias(Base):
     __table_args__ = (UniqueConstraint("name", "alias"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(500))  # the real name as written
-    alias: Mapped[str] = mapped_column(String(500), index=True)
+    name: Mapped[str] = mapped_column(Text)  # the real name as written
+    alias: Mapped[str] = mapped_column(Text, index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
 
@@ -315,8 +322,8 @@ class Archive(NamedEntity, Base):
 
     __tablename__ = "archives"
 
-    abbreviation: Mapped[str | None] = mapped_column(String(50))
-    country: Mapped[str | None] = mapped_column(String(100))
+    abbreviation: Mapped[str | None] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(Text)
 
 
 class Citation(Base):
@@ -333,15 +340,15 @@ class Citation(Base):
     raw: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20))  # archive | publication | unknown
     parsed: Mapped[bool] = mapped_column(Boolean)
-    repository: Mapped[str | None] = mapped_column(String(500))
+    repository: Mapped[str | None] = mapped_column(Text)
     archive_id: Mapped[int | None] = mapped_column(
         ForeignKey("archives.id", ondelete="SET NULL"), index=True
     )
-    fond: Mapped[str | None] = mapped_column(String(100), index=True)
-    opis: Mapped[str | None] = mapped_column(String(100))
-    delo: Mapped[str | None] = mapped_column(String(100))
-    papka: Mapped[str | None] = mapped_column(String(100))
-    listy: Mapped[str | None] = mapped_column(String(100))
+    fond: Mapped[str | None] = mapped_column(Text, index=True)
+    opis: Mapped[str | None] = mapped_column(Text)
+    delo: Mapped[str | None] = mapped_column(Text)
+    papka: Mapped[str | None] = mapped_column(Text)
+    listy: Mapped[str | None] = mapped_column(Text)
     reference: Mapped[str | None] = mapped_column(Text)
     publication: Mapped[str | None] = mapped_column(Text)
     translated_by: Mapped[list[Any]] = mapped_column(default=list)

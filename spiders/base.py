@@ -435,9 +435,12 @@ class ArchiveSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> Iterator[Any]:
         request: scrapy.Request = failure.request  # type: ignore[attr-defined]
         status, outcome = None, Outcome.FAILED
+        maxsize = self.settings.getint("DOWNLOAD_MAXSIZE")
         if isinstance(failure.value, OffHost):  # refused, not failed: nothing was sent there
             reason, outcome = str(failure.value), Outcome.REJECTED
-        elif too_large := too_large_reason(failure.value):  # refused: a retry would not help
+        elif too_large := too_large_reason(  # refused: a retry would not help
+            failure.value, request.meta.get("download_maxsize", maxsize)
+        ):
             reason, outcome = too_large, Outcome.REJECTED
         elif isinstance(failure.value, HttpError):
             status = failure.value.response.status

@@ -13,6 +13,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import HtmlResponse, Request, Response, TextResponse
 from scrapy.utils.response import response_status_message
 
@@ -112,9 +113,13 @@ TOO_LARGE = re.compile(
 )
 
 
-def too_large_reason(error: BaseException | None) -> str | None:
+def too_large_reason(error: BaseException | None, maxsize: int) -> str | None:
     """Why a response was refused for its size (the same reason on every run, so that
-    rejected_items counts the attempts), or None when `error` is about something else."""
+    rejected_items counts the attempts), or None when `error` is about something else.
+    A body that grows past `maxsize` without a Content-Length is cut off by cancelling its
+    download: a DownloadCancelledError without a message."""
+    if isinstance(error, DownloadCancelledError) and not str(error) and maxsize:
+        return f"response too large: over DOWNLOAD_MAXSIZE ({maxsize} B)"
     match = TOO_LARGE.search(str(error))
     if match is None:
         return None

@@ -26,6 +26,9 @@ def run_migrations(connection) -> None:
 connection = context.config.attributes.get("connection")
 if connection is not None:
     run_migrations(connection)
-else:
-    with make_engine().begin() as own_connection:
-        run_migrations(own_connection)
+else:  # the alembic command itself: SQLite rebuilds tables with foreign keys off (0009)
+    with make_engine().connect() as own_connection:
+        if own_connection.dialect.name == "sqlite":
+            own_connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        with own_connection.begin():
+            run_migrations(own_connection)
