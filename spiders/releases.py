@@ -22,7 +22,7 @@ from items import ListingEntry
 from spiders.base import ArchiveSpider
 from spiders.drafts import CollectionDraft
 from spiders.hosts import polite_slots
-from spiders.pages import parse_current_listing
+from spiders.pages import PartialParse, parse_current_listing
 from spiders.pages.common import record_id_from_url
 from spiders.pages.release_post import parse_release_post, title_without_date
 from spiders.pages.results import listing_entry
@@ -64,9 +64,12 @@ class ReleasesSpider(ArchiveSpider):
             yield request
 
     def on_post(self, response: Response) -> Iterator[Any]:
-        post = parse_release_post(response.text, response.url)
-        if not post.entries:
+        try:
+            post = parse_release_post(response.text, response.url)
             reason = "no list of documents in the post"
+        except PartialParse as exc:  # quarantined: a partial post would be a partial list
+            post, reason = None, str(exc)
+        if post is None or not post.entries:
             self.start_failed(f"start page failed: {reason}: {response.url}")
             yield self.rejected(response.url, reason, response.status)
             return
@@ -108,8 +111,13 @@ class ReleasesSpider(ArchiveSpider):
         entry: ListingEntry = response.meta["entry"]
         draft: ReleaseDraft = response.meta["release"]
         wanted = title_without_date(entry.title or "").casefold()
-        matches = [e for e in parse_current_listing(response.text, response.url).entries
-                   if (e.title or "").casefold() == wanted]  # fmt: skip
+        try:
+            entries = parse_current_listing(response.text, response.url).entries
+        except PartialParse as exc:
+            yield self.rejected(response.url, str(exc), response.status)
+            yield from self._search_done(draft)
+            return
+        matches = [e for e in entries if (e.title or "").casefold() == wanted]
         if matches:
             entry.url = matches[0].url
             entry.record_id = record_id_from_url(entry.url)

@@ -12,7 +12,7 @@ from typing import assert_never
 from lxml import etree
 
 from items import PageType, SiteGeneration
-from spiders.pages.common import load_html
+from spiders.pages.common import PartialParse, load_html
 from spiders.pages.current import (
     collection_links,
     parse_collection_index,
@@ -44,6 +44,7 @@ __all__ = [
     "ListingPage",
     "PageKind",
     "PageResult",
+    "PartialParse",
     "ReleasePost",
     "collection_links",
     "detect_page",
@@ -62,9 +63,12 @@ CURRENT, LEGACY = SiteGeneration.CURRENT, SiteGeneration.LEGACY
 
 
 def parse_page(html: str | bytes | etree._Element, url: str) -> PageResult:
-    """Detect and parse a page once. Challenge, error and unknown pages parse to FailedPage."""
+    """Detect and parse a page once. Challenge, error and unknown pages parse to FailedPage,
+    and so do pages lxml cannot read whole (nested too deep, a text node too large)."""
     try:
         root = load_html(html)
+    except PartialParse as exc:  # quarantined whole: never a partial row
+        return FailedPage(PageType.UNKNOWN, str(exc))
     except (ValueError, etree.ParserError) as exc:
         return FailedPage(PageType.UNKNOWN, f"unparseable page: {exc}")
     kind = detect_page(root, url, raw=None if isinstance(html, etree._Element) else html)

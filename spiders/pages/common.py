@@ -19,6 +19,9 @@ BLOCK_TAGS = frozenset(
 )
 RECORD_ID_IN_URL = re.compile(r"/document/(\d+)(?:[/?#.]|$)")
 NODE_ID_IN_URL = re.compile(r"/node/(\d+)(?:[/?#]|$)")
+DEPTH_LIMIT = re.compile(r"excessive depth in document: (\d+)", re.I)
+# libxml2's messages for its resource limits (older versions report them as internal errors).
+LIMIT_MESSAGE = re.compile(r"excessive depth|huge text|buffer size limit|resource limit", re.I)
 
 
 def css(selector: str) -> CSSSelector:
@@ -31,8 +34,28 @@ def xpath(expression: str) -> etree.XPath:
     return etree.XPath(expression)
 
 
+class PartialParse(ValueError):
+    """lxml stopped before the end of the page (a resource limit: elements nested deeper than
+    256, a text node over 10 MB): the tree holds only the start of the page, so whatever is
+    parsed from it would be a partial row. The message is the quarantine reason."""
+
+
+def _limit_reason(message: str) -> str:
+    if match := DEPTH_LIMIT.search(message):
+        return f"excessive depth (lxml limit {match.group(1)})"
+    if LIMIT_MESSAGE.search(message):
+        return "a text or attribute over lxml's size limit (10 MB)"
+    return " ".join(message.split())
+
+
 def load_html(html: str | bytes | etree._Element) -> etree._Element:
-    """Parse a page (or pass a parsed one through); tolerant of truncated, malformed markup."""
+    """Parse a page (or pass a parsed one through); tolerant of truncated, malformed markup.
+
+    Raises PartialParse when lxml could not read the page whole: libxml2 reports its resource
+    limits (depth 256, 10 MB text nodes) as fatal errors and stops there, silently returning
+    the start of the page. `huge_tree` would lift the limits, but it also drops libxml2's
+    protection against hostile markup, so it is not used: no page of the archive comes near
+    them, and a page that does is quarantined, not stored partly."""
     if isinstance(html, etree._Element):
         return html
     if isinstance(html, str):
@@ -40,7 +63,14 @@ def load_html(html: str | bytes | etree._Element) -> etree._Element:
         html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
     if not html or not str(html).strip():
         raise ValueError("empty page")
-    return lxml.html.document_fromstring(html)
+    parser = lxml.html.HTMLParser()  # its own error log (a shared parser's is shared)
+    root = lxml.html.document_fromstring(html, parser=parser)
+    for error in parser.error_log:
+        if error.level == etree.ErrorLevels.FATAL and (
+            error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT or LIMIT_MESSAGE.search(error.message)
+        ):  # other fatal errors (an unknown encoding name) do not stop the parse
+            raise PartialParse(f"page could not be parsed whole: {_limit_reason(error.message)}")
+    return root
 
 
 def squash(text: str | None) -> str | None:
