@@ -76,6 +76,8 @@ class Archive:
         self.bytes = 0
         self.document_pages = 0  # documents answered 200 with their page
         self.listing_requests = 0  # catalog pages asked for (faults included)
+        self.served: set[str] = set()  # slugs of the documents answered 200 with their page
+        self.on_document = None  # called with document_pages after each document served (tests)
 
     @staticmethod
     def _fixture_doc(d: dict) -> dict:
@@ -166,6 +168,10 @@ class Handler(BaseHTTPRequestHandler):
             if status == 200:
                 with self.archive.lock:
                     self.archive.document_pages += 1
+                    self.archive.served.add(slug)
+                    served = self.archive.document_pages
+                if self.archive.on_document is not None:
+                    self.archive.on_document(served)
             return None
         return self._send(404, b"<html><head><title>Page not found</title></head></html>")
 

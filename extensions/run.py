@@ -50,6 +50,9 @@ START_FAILURE = "archive/start_failure"
 # Why the run could not do all it was asked, though it ran to its end (a catalog page that
 # still failed after its retries): the run has failed, with this reason.
 INCOMPLETE = "archive/incomplete"
+# Why the store stopped writing (the database away longer than DA_DB_OUTAGE_MAX, or unable to
+# take writes), and where what it fetched was spooled (pipelines/store.py): the run has failed.
+STORE_FAILURE = "archive/store_failure"
 # Field coverage (pipelines/coverage.py): document pages checked, quarantined for missing
 # fields, and per field how many pages lacked it.
 COVERAGE_CHECKED = "archive/coverage/checked"
@@ -82,6 +85,7 @@ class RunExtension:
         self.status: RunStatus | None = None
         self.reason: str | None = None
         self.refused: str | None = None  # why the run could not start
+        self.recorded = True  # False when the database could not take the run's end
         self._store: ArchiveStore | None = None
         self.ticker: task.LoopingCall | None = None
         self.progress: task.LoopingCall | None = None
@@ -221,7 +225,10 @@ class RunExtension:
         too_many = failed >= 5 and failed > self.max_failed_ratio * pages
         markup = markup_changed(stats.get_stats(), self.max_markup_ratio)
         incomplete = stats.get_value(INCOMPLETE)
-        if start_failure and status is not RunStatus.INTERRUPTED:
+        store_failure = stats.get_value(STORE_FAILURE)
+        if store_failure:  # even when interrupted: the next run must replay the spool
+            status, why = RunStatus.FAILED, store_failure
+        elif start_failure and status is not RunStatus.INTERRUPTED:
             status, why = RunStatus.FAILED, start_failure
         elif incomplete and status is not RunStatus.INTERRUPTED:
             status, why = RunStatus.FAILED, incomplete
@@ -234,7 +241,13 @@ class RunExtension:
         for key, value in counts.items():
             stats.set_value(f"archive/{key}", value)
         stats.set_value("archive/run_status", status.value)
-        runs.finish_run(self.engine, self.run.id, status, counts, plain, why, progress)
+        try:
+            runs.finish_run(self.engine, self.run.id, status, counts, plain, why, progress)
+        except SQLAlchemyError as exc:  # the database is away: the run ends unrecorded
+            logger.error("could not record the end of run %s: %s", self.run.id, _one_line(exc))
+            if status is RunStatus.FINISHED:
+                status, why = RunStatus.FAILED, "the end of the run could not be recorded"
+            self.recorded = False
         self.status, self.reason = status, why
         line = summary_line(Counter(counts), status, safe_url(self.url))
         logger.info(line)
@@ -247,9 +260,12 @@ class RunExtension:
     def outcome(self) -> tuple[RunStatus | None, str | None]:
         """How the run ended, for the exit status. A run the engine never closed (a crash,
         a forced shutdown) is recorded as failed here."""
-        if self.run is None or self.engine is None:
+        if self.run is None or self.engine is None or not self.recorded:
             return self.status, self.reason
-        status, reason = runs.run_outcome(self.engine, self.run.id)
+        try:
+            status, reason = runs.run_outcome(self.engine, self.run.id)
+        except SQLAlchemyError:  # the database went away after the end was recorded
+            return self.status or RunStatus.FAILED, self.reason
         if status is RunStatus.RUNNING:
             reason = "the crawl stopped before it could record its end"
             runs.finish_run(self.engine, self.run.id, RunStatus.FAILED, {}, {}, reason)
@@ -339,6 +355,10 @@ def _progress_line(counts: dict[str, int], elapsed: float, total: int | None = N
         f"checked ({counts.get('documents_new', 0)} new, {counts.get('documents_updated', 0)} "
         f"updated), {counts.get('rejected', 0)} rejected, {counts.get('failed', 0)} failed"
     )
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
 
 
 def _is_plain(value: Any) -> bool:

@@ -16,9 +16,10 @@ and the store, the revisions, the exports and `da` derive their lists from it.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field, fields
-from enum import StrEnum
-from typing import Any
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from enum import Enum, StrEnum
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
 
 # -- vocabularies ----------------------------------------------------------------------------
@@ -316,6 +317,47 @@ def payload_of(item: Any) -> dict[str, Any]:
         values["http"].pop("body", None)
         values["http"].pop("page", None)
     return values
+
+
+def from_payload(cls: type[Any], values: dict[str, Any]) -> Any:
+    """The item (or part) of class `cls` whose plain values (`dataclasses.asdict`) these are:
+    nested parts, vocabularies and bytes rebuilt from their types."""
+    hints = get_type_hints(cls)
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: _typed(hints[k], v) for k, v in values.items() if k in names})
+
+
+def _typed(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = get_origin(hint)
+    if origin in (Union, UnionType):
+        for option in get_args(hint):
+            if option is not type(None) and (typed := _typed_as(option, value)) is not None:
+                return typed
+        return value
+    return _typed_as(hint, value) if _typed_as(hint, value) is not None else value
+
+
+def _typed_as(hint: Any, value: Any) -> Any:
+    """`value` as a `hint`, or None when it is not one."""
+    if get_origin(hint) is list and isinstance(value, list):
+        (arg,) = get_args(hint) or (Any,)
+        return [_typed(arg, v) for v in value]
+    if is_dataclass(hint) and isinstance(value, dict):
+        return from_payload(hint, value)  # type: ignore[arg-type]
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        try:
+            return hint(value)
+        except ValueError:
+            return None
+    if hint is bytes and isinstance(value, bytes):
+        return value
+    if hint in (str, int, float, bool) and isinstance(value, hint):
+        return value
+    if hint is Any:
+        return value
+    return None
 
 
 def url_key(url: str) -> str:

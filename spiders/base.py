@@ -36,7 +36,7 @@ from items import (
     SiteGeneration,
 )
 from spiders.browser import ChallengeNotPassed, InteractiveChallenge
-from spiders.drafts import CollectionDraft, now_iso
+from spiders.drafts import CollectionDraft, now_iso, pager_cut
 from spiders.fetches import http_info
 from spiders.hosts import OffHost, off_host_reason, on_hosts, polite_slots
 from spiders.middlewares import too_large_reason

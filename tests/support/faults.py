@@ -43,3 +43,17 @@ def crawl(
         command, cwd=PROJECT, env={**os.environ, "LOG_LEVEL": "WARNING", **(env or {})},
         capture_output=True, text=True, timeout=timeout, check=False,
     )  # fmt: skip
+
+
+def start_crawl(
+    base_url: str, database: str, *args: str, spider: str = "catalog",
+    env: dict[str, str] | None = None,
+) -> subprocess.Popen[str]:  # fmt: skip
+    """The same crawl, started in the background (for faults injected while it runs)."""
+    scrapy = Path(sys.executable).parent / "scrapy"
+    command = [str(scrapy), "crawl", spider, "-s", f"DA_BASE_URL={base_url}",
+               "-s", f"DATABASE_URL={database}", "-s", "DA_PROGRESS_BAR=0", *args]  # fmt: skip
+    return subprocess.Popen(
+        command, cwd=PROJECT, env={**os.environ, "LOG_LEVEL": "WARNING", **(env or {})},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
