@@ -1,6 +1,9 @@
 """Scrapy settings, in one place. Environment variables set the defaults, so cron, systemd and
 Scrapyd runs differ by environment only; `-s NAME=value` overrides any of them.
 
+Numbers from the environment stay text here: Scrapy's getint/getfloat read them, and the crawl
+command refuses one that is not a number in one line (commands/crawl.py), not a traceback.
+
 Profiles: the live site gets the polite defaults below; `DA_OFFLINE=1` (the bundled mirror in
 fixtures/) and a loopback `DA_BASE_URL` drop the delays (see spiders/profile.py).
 """
@@ -16,7 +19,7 @@ DA_BASE_URL = os.environ.get("DA_BASE_URL", "https://digitalarchive.wilsoncenter
 DA_OFFLINE = os.environ.get("DA_OFFLINE", "0")
 DA_FIXTURES_DIR = os.environ.get("DA_FIXTURES_DIR", "")  # default: fixtures/site of the project
 DATABASE_URL = os.environ.get("DATABASE_URL", "sqlite:///data/archive.db")
-DA_BATCH_SIZE = int(os.environ.get("DA_BATCH_SIZE", "100"))
+DA_BATCH_SIZE = os.environ.get("DA_BATCH_SIZE", 100)
 
 # Politeness on the live site: the archive sits behind Cloudflare and is run by a small team.
 DA_PROJECT_URL = "https://github.com/wilson-archive-harvester/wilson-archive-harvester"
@@ -36,12 +39,12 @@ DOWNLOAD_TIMEOUT = 60
 # A response is refused above DOWNLOAD_MAXSIZE, decompressed size included (a gzip bomb is cut
 # off while it inflates: Scrapy's HttpCompressionMiddleware), and recorded in rejected_items;
 # the site's largest document pages are a few hundred KB.
-DOWNLOAD_MAXSIZE = int(os.environ.get("DOWNLOAD_MAXSIZE", str(32 * 1024 * 1024)))
-DOWNLOAD_WARNSIZE = int(os.environ.get("DOWNLOAD_WARNSIZE", str(8 * 1024 * 1024)))
+DOWNLOAD_MAXSIZE = os.environ.get("DOWNLOAD_MAXSIZE", 32 * 1024 * 1024)
+DOWNLOAD_WARNSIZE = os.environ.get("DOWNLOAD_WARNSIZE", 8 * 1024 * 1024)
 # Hosts other than DA_BASE_URL's (the Wayback Machine for a Wayback start URL, the blog for
 # `releases`) keep this delay, one request at a time, even against a loopback mirror
 # (DOWNLOAD_SLOTS, written by spiders/hosts.py).
-DA_OTHER_HOST_DELAY = float(os.environ.get("DA_OTHER_HOST_DELAY", str(DOWNLOAD_DELAY)))
+DA_OTHER_HOST_DELAY = os.environ.get("DA_OTHER_HOST_DELAY", DOWNLOAD_DELAY)
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 COOKIES_ENABLED = False
@@ -51,12 +54,18 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
-DA_FLUSH_INTERVAL = float(os.environ.get("DA_FLUSH_INTERVAL", "10"))  # seconds between writes
-DA_PROGRESS_INTERVAL = float(os.environ.get("DA_PROGRESS_INTERVAL", "60"))  # progress lines
+DA_FLUSH_INTERVAL = os.environ.get("DA_FLUSH_INTERVAL", 10)  # seconds between writes
+# A database that fails a write for a transient reason (connection lost, server restarting,
+# lock timeout): downloads pause and the write is retried for up to this many seconds; past
+# that, or on a permanent failure (disk full, read-only), what was fetched is spooled to
+# DA_SPOOL_DIR, the run fails, and the next run on that database stores the spool first.
+DA_DB_OUTAGE_MAX = os.environ.get("DA_DB_OUTAGE_MAX", 300)
+DA_SPOOL_DIR = os.environ.get("DA_SPOOL_DIR", "data/spool")
+DA_PROGRESS_INTERVAL = os.environ.get("DA_PROGRESS_INTERVAL", 60)  # progress lines
 DA_MAX_FAILED_RATIO = 0.5  # a run where more pages failed than this has failed
 # A run where more document pages than this came out without the fields their kind always
 # has (pipelines/coverage.py) has failed: the site's markup has probably changed.
-DA_MARKUP_MAX_RATIO = float(os.environ.get("DA_MARKUP_MAX_RATIO", "0.05"))
+DA_MARKUP_MAX_RATIO = os.environ.get("DA_MARKUP_MAX_RATIO", 0.05)
 DA_RETRY_AFTER_MAX = 600  # longest Retry-After honoured, in seconds; longer: give up
 DA_BACKOFF_BASE = 30  # seconds; doubled on each retry of a challenge page or a 429/503
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
@@ -65,6 +74,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's OffsiteMiddleware drops off-host requests silently; ours records them.
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "spiders.hosts.OnHostMiddleware": 50,
+    # Scrapy's robots.txt middleware, with a one-line error when robots.txt cannot be fetched.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "spiders.middlewares.RobotsTxtMiddleware": 100,
     # Scrapy's RetryMiddleware, plus Retry-After and challenge-page backoff.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.PoliteRetryMiddleware": 550,

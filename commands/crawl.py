@@ -53,6 +53,25 @@ INTEGER_SETTINGS = frozenset(
 )
 
 
+# Settings read with getfloat (their defaults are numbers, but a value from the environment
+# arrives as text in the defaults too).
+NUMBER_SETTINGS = frozenset(
+    {
+        "DA_FLUSH_INTERVAL",
+        "DA_DB_OUTAGE_MAX",
+        "DA_PROGRESS_INTERVAL",
+        "DA_MARKUP_MAX_RATIO",
+        "DA_MAX_FAILED_RATIO",
+        "DA_OTHER_HOST_DELAY",
+        "DA_RETRY_AFTER_MAX",
+        "DA_BACKOFF_BASE",
+        "DA_BROWSER_TIMEOUT",
+        "DOWNLOAD_DELAY",
+        "DOWNLOAD_TIMEOUT",
+    }
+)
+
+
 class SettingsError(ValueError):
     """A setting the crawl cannot run with: one line, exit status 2."""
 
@@ -72,7 +91,7 @@ def check_settings(settings: BaseSettings, defaults: BaseSettings | None = None)
                 settings.getbool(name)
             elif name in INTEGER_SETTINGS:
                 int(value.strip())
-            elif isinstance(default, (int, float)) and value.strip() != "":
+            elif (name in NUMBER_SETTINGS or isinstance(default, (int, float))) and value.strip():
                 float(value.strip())
         except ValueError:
             kind = (

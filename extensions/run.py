@@ -133,7 +133,9 @@ class RunExtension:
         arguments = getattr(spider, "arguments", {})
         try:
             self.engine = prepare_database(self.url)
-            self.run = runs.start_run(self.engine, spider.name, arguments)
+            self.run = runs.start_run(
+                self.engine, spider.name, arguments, heartbeat_interval=self.heartbeat_interval
+            )
         except runs.JobLocked as exc:
             self.refused = f"crawl refused: {exc}"
         except DatabaseUnavailable as exc:

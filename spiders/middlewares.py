@@ -13,6 +13,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as BaseRobotsTxtMiddleware
 from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import HtmlResponse, Request, Response, TextResponse
 from scrapy.utils.response import response_status_message
@@ -197,3 +198,24 @@ class PoliteRetryMiddleware(RetryMiddleware):
                 await asyncio.sleep(remaining)
         finally:
             engine.unpause()
+
+
+class OneLineErrors(logging.Filter):
+    """Errors logged with their traceback, logged as one line (the reason is in the message)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info:
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+class RobotsTxtMiddleware(BaseRobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, whose "Error downloading" (a site that is down) is one
+    line, not a traceback: the page's own failure is recorded, and the run fails, anyway."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RobotsTxtMiddleware:
+        log = logging.getLogger(BaseRobotsTxtMiddleware.__module__)
+        if not any(isinstance(f, OneLineErrors) for f in log.filters):
+            log.addFilter(OneLineErrors())
+        return cls(crawler)

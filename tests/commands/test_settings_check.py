@@ -60,3 +60,19 @@ def test_good_settings_pass(tmp_path):
         "DA_BASE_URL=https://digitalarchive.wilsoncenter.org",
     )
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "kind"),
+    [("DA_BATCH_SIZE", "lots", "a whole number"), ("DA_FLUSH_INTERVAL", "x", "a number"),
+     ("DA_DB_OUTAGE_MAX", "forever", "a number"), ("DOWNLOAD_MAXSIZE", "big", "a whole number")],
+)  # fmt: skip
+def test_a_bad_number_from_the_environment_is_one_line_too(tmp_path, name, value, kind):
+    result = run_scrapy(
+        "crawl", "document", "-a", "id=113071", "-s", "DA_OFFLINE=1",
+        "-s", f"DATABASE_URL=sqlite:///{tmp_path / 'a.db'}",
+        env={"LOG_LEVEL": "ERROR", name: value}, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [f"scrapy: error: {name} must be {kind}, not {value!r}"]
