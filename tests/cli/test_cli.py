@@ -156,7 +156,7 @@ def test_ris_has_one_valid_record_per_document(capsys, crawled_db, tmp_path):
         assert lines[0] == "TY  - MANSCPT"
         assert all(re.fullmatch(r"[A-Z][A-Z0-9]  - .+", line) for line in lines)
         tags = [line[:2] for line in lines]
-        assert {"TY", "ID", "TI", "UR", "DB"} <= set(tags)
+        assert {"TY", "ID", "TI", "UR", "DP"} <= set(tags)  # DB: the archive, when known
     mao = next(r for r in records if f"ID  - {MAO}" in r)
     assert (
         "DA  - 1951/08/27" in mao
@@ -171,7 +171,8 @@ def test_bibtex_entries(capsys, crawled_db, tmp_path):
     assert bib.count("{") == bib.count("}")
     entry = bib[bib.index(f"@misc{{da{MAO},") :]
     assert (
-        "archive = {Archive of the President of the Russian Federation}" in entry.split("\n}\n")[0]
+        "organization = {Archive of the President of the Russian Federation}"
+        in entry.split("\n}\n")[0]
     )
 
 
