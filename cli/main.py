@@ -3,16 +3,19 @@
     da search QUERY [--from 1953] [--to …] [--person …] [--place …] [--topic …]
                     [--archive RGASPI] [--fond 558] [--credit Radchenko] [--kind publication]
                     [--language …] [--collection 169]
-                    [--limit N] [--json]
-    da show RECORD_ID [--json]
+                    [--sort rank|date] [--limit N] [--format tsv|csv|json|jsonl] [--json]
+    da show RECORD_ID|URL|SLUG [--text] [--json]
+    da people|archives|places|topics|collections [--name …] [--limit N] [--format …]
     da stats [--json]
-    da runs [--limit N] [--json]
+    da runs [--limit N] [--format …] [--json]
     da export --format csv|jsonl|ris|bibtex [filters] -o FILE
     da db upgrade
 
 The database is DATABASE_URL or --db (default sqlite:///data/archive.db). Bad arguments and
 an empty database get one line on stderr and a non-zero exit status, never a traceback; no
-output shows the database password. On PostgreSQL each query of `da` is cut after
+output shows the database password. A SQLite file that does not exist is refused (exit 2),
+never created: only `da db upgrade` creates one. On a terminal data is printed literally
+(cli/output.py); piped, rows are tab-separated text written by the csv module. On PostgreSQL each query of `da` is cut after
 DA_STATEMENT_TIMEOUT seconds (default 30, 0 for none): a killed client leaves no query
 running for long.
 """
@@ -24,13 +27,26 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from cli.export import FORMATS, export
-from cli.queries import document_details, document_id, last_runs, stats
+from cli.output import FORMATS as ROW_FORMATS
+from cli.output import cell, print_text, styled, write_table
+from cli.plot import add_parser as add_plot_parser
+from cli.plot import run_plot
+from cli.queries import (
+    document_details,
+    document_id,
+    last_runs,
+    listing,
+    stats,
+    translation_text,
+)
 from items import CREDIT_FIELDS
 from models.db import (
     DatabaseUnavailable,
@@ -39,14 +55,19 @@ from models.db import (
     database_url,
     install_log_redaction,
     make_engine,
+    normalize_url,
     prepare_database,
     redact,
     safe_url,
 )
 from models.search import (
+    COUNT_CAP,
     MAX_TERMS,
+    SORTS,
     Filters,
     SearchError,
+    check_query,
+    count_matches,
     dropped_terms,
     matching_ids,
     parse_date_bound,
@@ -69,35 +90,127 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    search_cmd = commands.add_parser("search", help="full-text search with filters, ranked")
-    search_cmd.add_argument("query", nargs="?", default="", help='words, "a phrase", prefix*')
+    search_cmd = commands.add_parser(
+        "search", help="full-text search with filters, ranked", **_examples("search")
+    )
+    search_cmd.add_argument(
+        "query", nargs="?", default="", help='words, a OR b, NOT word, -word, "a phrase", prefix*'
+    )
     _add_filters(search_cmd)
+    search_cmd.add_argument(
+        "--sort", choices=SORTS, help="rank (best first, the default with a query) or date"
+    )
     search_cmd.add_argument("--limit", type=_positive, default=20)
-    search_cmd.add_argument("--json", action="store_true", help="JSON for programs")
+    _add_format(search_cmd)
 
-    show_cmd = commands.add_parser("show", help="every field of one document")
-    show_cmd.add_argument("record_id")
+    show_cmd = commands.add_parser("show", help="every field of one document", **_examples("show"))
+    show_cmd.add_argument("record_id", metavar="RECORD_ID|URL|SLUG")
+    show_cmd.add_argument(
+        "--text", action="store_true", help="the full translation as plain text, nothing else"
+    )
     show_cmd.add_argument("--json", action="store_true")
 
+    for name, (what, natural) in LISTS.items():
+        list_cmd = commands.add_parser(
+            name, help=f"{what} with their numbers of documents", **_examples(name)
+        )
+        list_cmd.add_argument("--name", metavar="TEXT", help=f"only {natural} naming TEXT")
+        if name == "archives":
+            list_cmd.add_argument(
+                "--fonds", action="store_true", help="one row per fond of each archive"
+            )
+        list_cmd.add_argument("--limit", type=_positive, default=50)
+        _add_format(list_cmd)
+
     stats_cmd = commands.add_parser(
-        "stats", help="documents by year, archive, language, …; last runs"
+        "stats", help="documents by year, archive, language, …; last runs", **_examples("stats")
     )
     stats_cmd.add_argument("--json", action="store_true")
 
     runs_cmd = commands.add_parser(
-        "runs", help="the last crawl runs: status, progress, counts, duration, why one failed"
+        "runs",
+        help="the last crawl runs: status, progress, counts, duration, why one failed",
+        **_examples("runs"),
     )
     runs_cmd.add_argument("--limit", type=_positive, default=10)
-    runs_cmd.add_argument("--json", action="store_true")
+    _add_format(runs_cmd)
 
-    export_cmd = commands.add_parser("export", help="documents as CSV, JSON Lines, RIS or BibTeX")
+    export_cmd = commands.add_parser(
+        "export", help="documents as CSV, JSON Lines, RIS or BibTeX", **_examples("export")
+    )
     export_cmd.add_argument("--format", required=True, choices=FORMATS)
     export_cmd.add_argument("-o", "--output", required=True, help="file to write ('-' for stdout)")
     _add_filters(export_cmd)
 
-    db_cmd = commands.add_parser("db", help="database maintenance")
+    add_plot_parser(commands, _add_filters)  # da plot (cli/plot.py)
+
+    db_cmd = commands.add_parser("db", help="database maintenance", **_examples("db"))
     db_cmd.add_argument("action", choices=["upgrade"], help="upgrade: apply the Alembic migrations")
     return parser
+
+
+# The list commands: what they list, and what --name narrows.
+LISTS = {
+    "people": ("people named in documents", "people"),
+    "archives": ("archives cited, with their fonds", "archives"),
+    "places": ("places", "places"),
+    "topics": ("topics", "topics"),
+    "collections": ("collections", "collections"),
+}
+
+EXAMPLES = {
+    "search": """examples:
+  da search 'molotov -bohlen' --from 1953
+  da search '"cold war" OR détente' --archive RGASPI --fond 558 --sort date
+  da search armist* --limit 100 --format csv > armistice.csv
+
+Syntax (the same on SQLite and PostgreSQL): words must all match; a OR b; NOT word and
+-word exclude; "a phrase"; prefix*. Piped output is tab-separated (csv rules).""",
+    "show": """examples:
+  da show 113071
+  da show https://digitalarchive.wilsoncenter.org/document/113071
+  da show 113071 --text | less""",
+    "people": """examples:
+  da people --limit 20
+  da people --name zhou --format csv""",
+    "archives": """examples:
+  da archives
+  da archives --fonds --name RGASPI""",
+    "places": """examples:
+  da places --name korea""",
+    "topics": """examples:
+  da topics --limit 10 --format json""",
+    "collections": """examples:
+  da collections""",
+    "stats": """examples:
+  da stats
+  da stats --json""",
+    "runs": """examples:
+  da runs --limit 3
+  da runs --format jsonl""",
+    "export": """examples:
+  da export --format ris --archive RGASPI -o rgaspi.ris
+  da export --format csv -o - --from 1953 | head""",
+    "db": """examples:
+  da --db sqlite:///data/new.db db upgrade""",
+}
+
+
+def _examples(name: str) -> dict[str, Any]:
+    """add_parser keywords that put the command's examples under its --help."""
+    return {
+        "epilog": EXAMPLES[name],
+        "formatter_class": argparse.RawDescriptionHelpFormatter,
+    }
+
+
+def _add_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=ROW_FORMATS,
+        help="tsv, csv, json or jsonl instead of a table (piped: tsv by default)",
+    )
+    parser.add_argument("--json", action="store_true", help="the same as --format json")
 
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
@@ -172,9 +285,30 @@ def da_engine(url: str) -> Engine:
     )
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a sqlite:/// URL (None for other databases and in-memory ones)."""
+    parsed = make_url(normalize_url(url))
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def refuse_missing_file(url: str) -> None:
+    """UserError when the URL names a SQLite file that does not exist: reading it would
+    create an empty database where a mistyped path was meant."""
+    path = sqlite_file(url)
+    if path is not None and not path.exists():
+        raise UserError(
+            f"no such file: {safe_url(url)} has no archive tables: run `make crawl` "
+            "(or `da db upgrade`) first, or check the --db path"
+        )
+
+
 def open_database(url: str, documents: bool = True) -> Engine:
     """An engine on a database that has been crawled into (that holds documents, unless
-    `documents` is False); UserError otherwise."""
+    `documents` is False); UserError otherwise. Never creates a SQLite file."""
+    statement_timeout()  # a bad DA_STATEMENT_TIMEOUT is said first
+    refuse_missing_file(url)
     engine = da_engine(url)
     try:
         if not inspect(engine).has_table("documents"):
@@ -209,7 +343,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             prepare_database(url).dispose()
             print(f"{safe_url(url)} is at the newest schema")
             return 0
-        filters = filters_from(args) if args.command in {"search", "export"} else Filters()
+        filters = filters_from(args) if args.command in {"search", "export", "plot"} else Filters()
+        if args.command == "search":
+            check_query(args.query)
         engine = open_database(url, documents=args.command != "runs")
         try:
             return COMMANDS[args.command](engine, args, filters)
@@ -239,13 +375,39 @@ def run_search(engine: Engine, args: argparse.Namespace, filters: Filters) -> in
             f"da search: only the first {MAX_TERMS} terms are searched for ({dropped} left out)",
             file=sys.stderr,
         )
-    hits = search(engine, args.query, filters, limit=args.limit)
-    if args.json:
-        print(json.dumps([hit.__dict__ for hit in hits], ensure_ascii=False, indent=1))
+    sort = args.sort or ("rank" if args.query.strip() else "date")
+    hits = search(engine, args.query, filters, limit=args.limit, sort=sort)
+    fmt = _format(args)
+    if fmt in ("json", "jsonl"):
+        write_table("", [], [], fmt, records=[hit.__dict__ for hit in hits])
         return 0
-    rows = [[h.record_id, h.date_text or "", h.title or "", (h.snippet or "")[:160]] for h in hits]
-    _table(f"{len(hits)} documents", ["record", "date", "title", "snippet"], rows)
+    headers = ["record", "date", "title", "snippet"]
+    rows = [[h.record_id, h.date_text, h.title, h.snippet_text] for h in hits]
+    if fmt:
+        write_table("", headers, rows, fmt)
+        return 0
+    cells = [
+        [styled(h.record_id), styled(h.date_text), styled(h.title),
+         styled(h.snippet_text, h.highlights, limit=160)]
+        for h in hits
+    ]  # fmt: skip
+    _table(_count(engine, args, filters, len(hits)), headers, rows, cells)
     return 0
+
+
+def _count(engine: Engine, args: argparse.Namespace, filters: Filters, shown: int) -> str:
+    """ "38 documents", or "20 of 38 documents" when --limit cut them (counted up to
+    COUNT_CAP: "20 of 10000+ documents")."""
+    if shown < args.limit:
+        return f"{shown} documents"
+    total = count_matches(engine, args.query, filters)
+    if total <= shown:
+        return f"{shown} documents"
+    return f"{shown} of {total}{'+' if total >= COUNT_CAP else ''} documents"
+
+
+def _format(args: argparse.Namespace) -> str | None:
+    return "json" if getattr(args, "json", False) else getattr(args, "format", None)
 
 
 def run_show(engine: Engine, args: argparse.Namespace, _: Any) -> int:
@@ -253,6 +415,12 @@ def run_show(engine: Engine, args: argparse.Namespace, _: Any) -> int:
         doc_id = document_id(conn, args.record_id.strip())
         if doc_id is None:
             raise UserError(f"no document with record id {args.record_id!r}")
+        if args.text:
+            translation = translation_text(conn, doc_id)
+            if translation is None:
+                raise UserError(f"document {args.record_id!r} has no translation")
+            print_text(translation)
+            return 0
         details = document_details(conn, doc_id)
     if args.json:
         print(json.dumps(details, ensure_ascii=False, indent=1, default=str))
@@ -292,8 +460,15 @@ def run_stats(engine: Engine, args: argparse.Namespace, _: Any) -> int:
         print(json.dumps(numbers, ensure_ascii=False, indent=1, default=str))
         return 0
     print(f"{numbers['documents']} documents ({numbers['withdrawn']} withdrawn)")
-    for key, title in (("by_year", "By year"), ("by_archive", "By archive"), ("by_language", "By language"),
-                       ("by_collection", "By collection"), ("by_date_precision", "By date precision")):  # fmt: skip
+    tables: tuple[tuple[str, str], ...] = (
+        ("by_year", "By year"), ("by_archive", "By archive"), ("by_language", "By language"),
+        ("by_collection", "By collection"), ("by_date_precision", "By date precision"))  # fmt: skip
+    if sys.stdout.isatty():  # decades, archives and languages as bar charts (cli/charts.py)
+        from cli.charts import print_stats_bars
+
+        print_stats_bars(numbers)
+        tables = tables[3:]
+    for key, title in tables:
         _table(
             title,
             ["", "documents"],
@@ -309,8 +484,9 @@ def run_stats(engine: Engine, args: argparse.Namespace, _: Any) -> int:
 def run_runs(engine: Engine, args: argparse.Namespace, _: Any) -> int:
     with engine.connect() as conn:
         found = last_runs(conn, args.limit)
-    if args.json:
-        print(json.dumps(found, ensure_ascii=False, indent=1))
+    fmt = _format(args)
+    if fmt in ("json", "jsonl"):
+        write_table("", [], [], fmt, records=found)
         return 0
     if not found:
         raise UserError(f"{safe_url(database_url(args.db))} has no crawl runs yet")
@@ -322,7 +498,32 @@ def run_runs(engine: Engine, args: argparse.Namespace, _: Any) -> int:
     ]  # fmt: skip
     headers = ["run", "spider", "arguments", "status", "started (UTC)", "duration", "documents",
                "new", "updated", "unchanged", "rejected", "failed", "requests", "reason"]  # fmt: skip
-    _table("Crawl runs", headers, rows)
+    if fmt:
+        write_table("", headers, rows, fmt)
+    else:
+        _table("Crawl runs", headers, rows)
+    return 0
+
+
+def run_list(engine: Engine, args: argparse.Namespace, _: Any) -> int:
+    """da people, archives, places, topics, collections: each with its documents."""
+    kind = args.command
+    if kind == "archives" and args.fonds:
+        kind = "fonds"
+    with engine.connect() as conn:
+        found, total = listing(conn, kind, args.name, args.limit)
+    if not found:
+        raise UserError(
+            f"no {args.command} found" + (f" naming {args.name!r}" if args.name else "")
+        )
+    fmt = _format(args)
+    headers = list(found[0])
+    rows = [list(r.values()) for r in found]
+    if fmt:
+        write_table("", headers, rows, fmt, records=found)
+        return 0
+    shown = f"{len(found)} of {total}" if total > len(found) else str(len(found))
+    _table(f"{shown} {kind}", headers, rows)
     return 0
 
 
@@ -371,31 +572,19 @@ COMMANDS = {
     "stats": run_stats,
     "runs": run_runs,
     "export": run_export,
+    "plot": run_plot,
+    **dict.fromkeys(LISTS, run_list),
 }
 
 
 def _cell(value: Any) -> str:
-    if isinstance(value, list):
-        return "; ".join(map(str, value))
-    return "" if value is None else str(value)
+    return cell(value)
 
 
-def _table(title: str, headers: list[str], rows: list[list[Any]]) -> None:
-    """A rich table on a terminal; plain tab-separated lines otherwise (pipes, files)."""
-    if not sys.stdout.isatty():
-        print(f"# {title}")
-        for row in rows:
-            print("\t".join(_cell(c) for c in row))
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=title, show_lines=False)
-    for header in headers:
-        table.add_column(header, overflow="fold")
-    for row in rows:
-        table.add_row(*(_cell(c) for c in row))
-    Console().print(table)
+def _table(title: str, headers: list[str], rows: list[list[Any]], cells: Any = None) -> None:
+    """A rich table on a terminal, every value literal (never markup); `# title` and rows
+    tab-separated by the csv module otherwise (pipes, files). See cli/output.py."""
+    write_table(title, headers, rows, cells=cells)
 
 
 if __name__ == "__main__":

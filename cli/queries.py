@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from html.parser import HTMLParser
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -22,10 +24,135 @@ DOCUMENT_FIELDS = (
 )
 
 
-def document_id(conn: Connection, record_id: str) -> int | None:
+def document_id(conn: Connection, key: str) -> int | None:
+    """The document a record id, a URL (canonical, crawled or any alias kept in
+    document_urls) or a slug (the last part of its /document/ URL) names."""
+    key = key.strip()
+    found = conn.execute(text("SELECT id FROM documents WHERE record_id = :r"), {"r": key}).scalar()
+    if found is not None or not key:
+        return found
+    if "://" in key:
+        url = key.split("#")[0].split("?")[0].rstrip("/")
+        found = conn.execute(
+            text("""SELECT id FROM documents WHERE canonical_url = :u OR url = :u
+                    UNION SELECT document_id FROM document_urls WHERE url = :u"""),
+            {"u": url},
+        ).scalar()
+        if found is not None:
+            return found
+        key = url.rsplit("/", 1)[-1]
+        found = conn.execute(
+            text("SELECT id FROM documents WHERE record_id = :r"), {"r": key}
+        ).scalar()
+        if found is not None:
+            return found
+    if "/" in key:
+        return None
     return conn.execute(
-        text("SELECT id FROM documents WHERE record_id = :r"), {"r": record_id}
+        text("""SELECT id FROM documents WHERE canonical_url LIKE :tail OR url LIKE :tail
+                UNION SELECT document_id FROM document_urls WHERE url LIKE :tail"""),
+        {"tail": "%/document/" + key.replace("%", "").replace("_", "\\_")},
     ).scalar()
+
+
+class _PlainText(HTMLParser):
+    """The text of an HTML fragment: paragraphs and line breaks as new lines."""
+
+    BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+                        "blockquote", "table", "ul", "ol", "pre"})  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def text(self) -> str:
+        lines = (" ".join(line.split()) for line in "".join(self.parts).split("\n"))
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def html_text(html: str) -> str:
+    parser = _PlainText()
+    parser.feed(html)
+    parser.close()
+    return parser.text()
+
+
+def translation_text(conn: Connection, doc_id: int) -> str | None:
+    """The document's translations (versions of type translation) as plain text, one after
+    the other; None when it has none."""
+    htmls = (
+        conn.execute(
+            text("""SELECT html FROM document_versions WHERE document_id = :id
+                AND type = 'translation' AND html IS NOT NULL ORDER BY position"""),
+            {"id": doc_id},
+        )
+        .scalars()
+        .all()
+    )
+    texts = [t for t in (html_text(h) for h in htmls) if t]
+    return "\n\n".join(texts) if texts else None
+
+
+# The list commands: (SELECT … FROM …, the --name condition, GROUP BY, tie order); rows of
+# name columns then counts, most documents first.
+LISTINGS = {
+    "people": ("""SELECT p.name, p.display_name, count(DISTINCT x.document_id) AS documents
+                  FROM people p JOIN document_people x ON x.entity_id = p.id""",
+               "lower(p.name) LIKE :name OR lower(p.display_name) LIKE :name",
+               "p.id, p.name, p.display_name", "p.name"),
+    "places": ("""SELECT e.name, count(DISTINCT x.document_id) AS documents
+                  FROM places e JOIN document_places x ON x.entity_id = e.id""",
+               "lower(e.name) LIKE :name", "e.id, e.name", "e.name"),
+    "topics": ("""SELECT e.name, count(DISTINCT x.document_id) AS documents
+                  FROM topics e JOIN document_topics x ON x.entity_id = e.id""",
+               "lower(e.name) LIKE :name", "e.id, e.name", "e.name"),
+    "archives": ("""SELECT a.abbreviation, a.name, a.country,
+                    count(DISTINCT c.document_id) AS documents, count(DISTINCT c.fond) AS fonds
+                    FROM archives a JOIN citations c ON c.archive_id = a.id""",
+                 "lower(a.name) LIKE :name OR lower(a.abbreviation) LIKE :name",
+                 "a.id, a.abbreviation, a.name, a.country", "a.name"),
+    "fonds": ("""SELECT a.abbreviation, a.name, c.fond, count(DISTINCT c.document_id) AS documents
+                 FROM archives a JOIN citations c ON c.archive_id = a.id AND c.fond IS NOT NULL""",
+              "lower(a.name) LIKE :name OR lower(a.abbreviation) LIKE :name",
+              "a.id, a.abbreviation, a.name, c.fond", "a.name, c.fond"),
+    "collections": ("""SELECT c.collection_id, c.title, count(DISTINCT x.document_id) AS documents
+                       FROM collections c LEFT JOIN document_collections x ON x.collection_id = c.id""",
+                    "lower(c.title) LIKE :name OR c.collection_id = :exact",
+                    "c.id, c.collection_id, c.title", "c.collection_id"),
+}  # fmt: skip
+
+
+def listing(
+    conn: Connection, kind: str, name: str | None, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """The first `limit` rows of a list command (most documents first, then by name) and
+    how many rows there are in all; `name` keeps the rows naming it (any case, any part)."""
+    select, condition, group, order = LISTINGS[kind]
+    params: dict[str, Any] = {}
+    where = ""
+    if name and name.strip():
+        where = f" WHERE {condition}"
+        params["name"] = f"%{name.strip().lower()}%"
+        if ":exact" in condition:
+            params["exact"] = name.strip()
+    sql = f"{select}{where} GROUP BY {group}"
+    rows = conn.execute(
+        text(f"{sql} ORDER BY documents DESC, {order} LIMIT :limit"), params | {"limit": limit}
+    ).mappings()
+    found = [dict(r) for r in rows]
+    total = conn.execute(text(f"SELECT count(*) FROM ({sql}) AS listed"), params).scalar_one()
+    return found, int(total)
 
 
 def document_details(conn: Connection, doc_id: int) -> dict[str, Any]:

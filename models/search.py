@@ -1,16 +1,19 @@
 """Full-text search and filters over the stored documents, on SQLite (FTS5, BM25) and
 PostgreSQL (tsvector, ts_rank): ranked hits with highlighted snippets.
 
-Query syntax, the same on both: words (all must match), "quoted phrases", and prefixes
-(`armist*`). Filters narrow by date, person, place, topic, archive, fond, language and
-collection. Used by the `da` command and by analysts from Python.
+Query syntax, the same on both (`parse_query` reads it once, `fts5_query` and `tsquery` write
+it for each engine): words (all must match), `a OR b` (either; OR binds closer than the
+implied AND: `korea truce OR armistice` is korea AND (truce OR armistice)), `NOT word` and
+`-word` (documents without it), "quoted phrases", and prefixes (`armist*`). A query needs at
+least one term that is not excluded. Filters narrow by date, person, place, topic, archive,
+fond, language and collection. Used by the `da` command and by analysts from Python.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
@@ -19,7 +22,7 @@ from items import CREDIT_FIELDS
 
 # Dated documents in date order, undated ones last, on both databases.
 DATE_ORDER = "d.date_start IS NULL, d.date_start, d.record_id"
-TOKEN = re.compile(r'"([^"]+)"|(\S+)')
+TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 # A query is cut to its first MAX_TERMS terms (words, phrases, prefixes) and a phrase to its
 # first MAX_PHRASE_WORDS words: the full-text engines' work grows faster than the terms
 # (a 4,000-word query took 73 s), and no real query needs more.
@@ -54,8 +57,10 @@ class Hit:
     date_text: str | None
     date_start: str | None
     score: float
-    snippet: str | None
+    snippet: str | None  # highlights between [ and ]
     url: str | None
+    snippet_text: str | None = None  # the snippet as stored, without markers
+    highlights: list[tuple[int, int]] = field(default_factory=list)  # spans in snippet_text
 
 
 def parse_date_bound(value: str | None, end: bool = False) -> dt.date | None:
@@ -78,20 +83,77 @@ def parse_date_bound(value: str | None, end: bool = False) -> dt.date | None:
     raise SearchError(f"not a year, month or date: {value!r} (use 1953, 1953-07 or 1953-07-27)")
 
 
-def all_terms(query: str) -> list[tuple[str, bool, bool]]:
-    """(words, is_phrase, is_prefix) for each part of the query; quotes group phrases."""
-    parts = []
-    for phrase, word in TOKEN.findall(query or ""):
-        if phrase:
+@dataclass(frozen=True)
+class Term:
+    """One searched-for term: a word, a phrase (its words in order) or a prefix."""
+
+    words: str
+    phrase: bool = False
+    prefix: bool = False
+
+
+@dataclass
+class Query:
+    """A parsed query: every group must match (each group is one term or several joined by
+    OR), no excluded term may."""
+
+    groups: list[list[Term]]
+    excluded: list[Term]
+
+
+def _lex(query: str) -> list[tuple[str, Term | None, bool]]:
+    """(operator, term, negated) for each token: operator is "OR", "NOT" or "" (a term)."""
+    tokens: list[tuple[str, Term | None, bool]] = []
+    for minus, phrase, word in TOKEN.findall(query or ""):
+        if not word:  # a quoted phrase, maybe -"…"
             words = " ".join(WORD.findall(phrase)[:MAX_PHRASE_WORDS])
             if words:
-                parts.append((words, True, False))
+                tokens.append(("", Term(words, phrase=" " in words), bool(minus)))
+            continue
+        if word in ("OR", "NOT"):
+            tokens.append((word, None, False))
+            continue
+        negated = word.startswith("-") and len(word) > 1
+        prefix = word.endswith("*")
+        pieces = WORD.findall(word)
+        if negated and len(pieces) > 1:  # -cold-war: the phrase "cold war" excluded
+            tokens.append(("", Term(" ".join(pieces[:MAX_PHRASE_WORDS]), phrase=True), True))
+            continue
+        for i, w in enumerate(pieces):
+            tokens.append(("", Term(w, prefix=prefix and i == len(pieces) - 1), negated))
+    return tokens
+
+
+def parse_query(query: str | None) -> Query:
+    """The query's first MAX_TERMS terms as groups and exclusions (see the module's doc)."""
+    groups: list[list[Term]] = []
+    excluded: list[Term] = []
+    count = 0
+    join_next = negate_next = False
+    for operator, term, negated in _lex(query or ""):
+        if operator == "OR":
+            join_next = bool(groups) and not negate_next
+            continue
+        if operator == "NOT":
+            negate_next = True
+            continue
+        assert term is not None
+        if count >= MAX_TERMS:
+            break
+        count += 1
+        if negated or negate_next:
+            excluded.append(term)
+        elif join_next:
+            groups[-1].append(term)
         else:
-            prefix = word.endswith("*")
-            pieces = WORD.findall(word)
-            for i, w in enumerate(pieces):
-                parts.append((w, False, prefix and i == len(pieces) - 1))
-    return parts
+            groups.append([term])
+        join_next = negate_next = False
+    return Query(groups, excluded)
+
+
+def all_terms(query: str) -> list[tuple[str, bool, bool]]:
+    """(words, is_phrase, is_prefix) for each term of the query, excluded ones too."""
+    return [(t.words, t.phrase, t.prefix) for op, t, _ in _lex(query) if t is not None]
 
 
 def terms(query: str) -> list[tuple[str, bool, bool]]:
@@ -104,58 +166,115 @@ def dropped_terms(query: str | None) -> int:
     return max(len(all_terms(query or "")) - MAX_TERMS, 0)
 
 
+def _fts5_term(term: Term) -> str:
+    return '"' + term.words.replace('"', "") + '"' + ("*" if term.prefix else "")
+
+
 def fts5_query(query: str) -> str:
-    parts = []
-    for words, _phrase, prefix in terms(query):
-        quoted = '"' + words.replace('"', "") + '"'
-        parts.append(quoted + ("*" if prefix else ""))
-    return " AND ".join(parts)
+    """The query as an FTS5 MATCH expression; "" when nothing is searched for."""
+    parsed = parse_query(query)
+
+    def group(terms: list[Term]) -> str:
+        inner = " OR ".join(_fts5_term(t) for t in terms)
+        return f"({inner})" if len(terms) > 1 else inner
+
+    expression = " AND ".join(group(g) for g in parsed.groups)
+    if expression and parsed.excluded:
+        expression = f"({expression})"
+    for term in parsed.excluded:
+        expression += f" NOT {_fts5_term(term)}"
+    return expression if parsed.groups else ""
+
+
+def _ts_term(term: Term) -> str:
+    lexemes = [w.replace("'", "") for w in term.words.split()]
+    if len(lexemes) > 1:
+        return "(" + " <-> ".join(lexemes) + ")"
+    return lexemes[0] + (":*" if term.prefix else "")
 
 
 def tsquery(query: str) -> str:
-    parts = []
-    for words, phrase, prefix in terms(query):
-        lexemes = [w.replace("'", "") for w in words.split()]
-        if phrase:
-            parts.append("(" + " <-> ".join(lexemes) + ")")
-        else:
-            parts.append(lexemes[0] + (":*" if prefix else ""))
-    return " & ".join(parts)
+    """The query for to_tsquery('english', …); "" when nothing is searched for."""
+    parsed = parse_query(query)
+
+    def group(terms: list[Term]) -> str:
+        inner = " | ".join(_ts_term(t) for t in terms)
+        return f"({inner})" if len(terms) > 1 else inner
+
+    parts = [group(g) for g in parsed.groups] + [f"!{_ts_term(t)}" for t in parsed.excluded]
+    return " & ".join(parts) if parsed.groups else ""
+
+
+def check_query(query: str | None) -> None:
+    """SearchError when the query has words but nothing a search can look for."""
+    if not query or not query.strip():
+        return
+    parsed = parse_query(query)
+    if not parsed.groups:
+        if parsed.excluded:
+            raise SearchError(
+                f"nothing to search for in {query!r}: a query needs a word that is not excluded"
+            )
+        raise SearchError(f"nothing to search for in {query!r}")
+
+
+# Highlight markers inside the engines' snippets (characters archival texts do not hold):
+# `snippet_text` drops them and `highlights` keeps where they were; `snippet` shows them as
+# [ and ], as it always has.
+START, STOP = "\x02", "\x03"
+SORTS = ("rank", "date")
+COUNT_CAP = 10_000  # `count_matches` stops counting here ("20 of 10000+")
+
+
+def _match_sql(dialect: str, query: str, where: str) -> tuple[str, dict[str, Any]]:
+    """FROM … WHERE for the documents matching a non-empty query and the filters, with the
+    score and snippet expressions' parameters."""
+    if dialect == "sqlite":
+        return (
+            f"FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid "
+            f"WHERE documents_fts MATCH :q {where}",
+            {"q": fts5_query(query)},
+        )
+    return (
+        f"FROM documents d WHERE d.search_vector @@ to_tsquery('english', :q) {where}",
+        {"q": tsquery(query)},
+    )
 
 
 def search(
-    engine: Engine, query: str | None, filters: Filters | None = None, limit: int = 20
+    engine: Engine,
+    query: str | None,
+    filters: Filters | None = None,
+    limit: int = 20,
+    sort: str = "rank",
 ) -> list[Hit]:
-    """Ranked documents matching the query (or all, newest date first, when it is empty)."""
+    """Documents matching the query, best first (`sort="date"`: in date order); all of them
+    in date order when the query is empty."""
     filters = filters or Filters()
     if limit < 1:
         raise SearchError("--limit must be at least 1")
+    if sort not in SORTS:
+        raise SearchError(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    check_query(query)
     with engine.connect() as conn:
         dialect = conn.dialect.name
         where, params = _filter_sql(filters, dialect)
         if query and query.strip():
-            if not terms(query):
-                raise SearchError(f"nothing to search for in {query!r}")
+            source, extra = _match_sql(dialect, query, where)
+            params |= extra
+            order = "score DESC, d.date_start" if sort == "rank" else DATE_ORDER
             if dialect == "sqlite":
-                sql = f"""
-                    SELECT d.record_id, d.title, d.date_text, d.date_start, d.canonical_url,
-                           -bm25(documents_fts, 10.0, 5.0, 1.0, 3.0, 2.0) AS score,
-                           snippet(documents_fts, -1, '[', ']', '…', 16) AS snippet
-                    FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid
-                    WHERE documents_fts MATCH :q {where}
-                    ORDER BY score DESC, d.date_start LIMIT :limit"""
-                params["q"] = fts5_query(query)
+                columns = """-bm25(documents_fts, 10.0, 5.0, 1.0, 3.0, 2.0) AS score,
+                             snippet(documents_fts, -1, :start, :stop, '…', 16) AS snippet"""
             else:
-                sql = f"""
-                    SELECT d.record_id, d.title, d.date_text, d.date_start, d.canonical_url,
-                           ts_rank(d.search_vector, to_tsquery('english', :q)) AS score,
-                           ts_headline('english', concat_ws(' … ', d.title, d.summary, d.subjects::text, d.source, d.text),
-                                       to_tsquery('english', :q),
-                                       'StartSel=[, StopSel=], MaxWords=30, MinWords=10') AS snippet
-                    FROM documents d
-                    WHERE d.search_vector @@ to_tsquery('english', :q) {where}
-                    ORDER BY score DESC, d.date_start LIMIT :limit"""
-                params["q"] = tsquery(query)
+                columns = """ts_rank(d.search_vector, to_tsquery('english', :q)) AS score,
+                    ts_headline('english', concat_ws(' … ', d.title, d.summary, d.subjects::text, d.source, d.text),
+                                to_tsquery('english', :q), :headline) AS snippet"""
+                params["headline"] = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=10"
+            params |= {"start": START, "stop": STOP}
+            sql = f"""
+                SELECT d.record_id, d.title, d.date_text, d.date_start, d.canonical_url, {columns}
+                {source} ORDER BY {order} LIMIT :limit"""
         else:
             sql = f"""
                 SELECT d.record_id, d.title, d.date_text, d.date_start, d.canonical_url,
@@ -164,11 +283,59 @@ def search(
                 ORDER BY {DATE_ORDER} LIMIT :limit"""
         params["limit"] = limit
         rows = conn.execute(text(sql), params).mappings().all()
-    return [
-        Hit(r["record_id"], r["title"], r["date_text"], _iso(r["date_start"]), float(r["score"]),
-            r["snippet"], r["canonical_url"])
-        for r in rows
-    ]  # fmt: skip
+    hits = []
+    for r in rows:
+        plain, spans = split_highlights(r["snippet"])
+        hits.append(
+            Hit(r["record_id"], r["title"], r["date_text"], _iso(r["date_start"]),
+                float(r["score"]), _bracketed(r["snippet"]), r["canonical_url"], plain, spans)
+        )  # fmt: skip
+    return hits
+
+
+def count_matches(
+    engine: Engine, query: str | None, filters: Filters | None = None, cap: int = COUNT_CAP
+) -> int:
+    """How many documents match (at most `cap`: the count stops there), without ranking or
+    snippets."""
+    filters = filters or Filters()
+    check_query(query)
+    with engine.connect() as conn:
+        dialect = conn.dialect.name
+        where, params = _filter_sql(filters, dialect)
+        if query and query.strip():
+            source, extra = _match_sql(dialect, query, where)
+            params |= extra
+        else:
+            source = f"FROM documents d WHERE 1 = 1 {where}"
+        params["cap"] = cap
+        sql = f"SELECT count(*) FROM (SELECT 1 {source} LIMIT :cap) AS matches"
+        return int(conn.execute(text(sql), params).scalar_one())
+
+
+def split_highlights(snippet: str | None) -> tuple[str | None, list[tuple[int, int]]]:
+    """The snippet without its markers, and the (start, end) of each highlighted part."""
+    if snippet is None:
+        return None, []
+    plain: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    opened: int | None = None
+    for char in snippet:
+        if char == START:
+            opened = length
+        elif char == STOP:
+            if opened is not None:
+                spans.append((opened, length))
+            opened = None
+        else:
+            plain.append(char)
+            length += 1
+    return "".join(plain), spans
+
+
+def _bracketed(snippet: str | None) -> str | None:
+    return None if snippet is None else snippet.replace(START, "[").replace(STOP, "]")
 
 
 def matching_ids(conn: Connection, filters: Filters) -> list[int]:
