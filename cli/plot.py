@@ -19,6 +19,11 @@ from models.search import Filters, SearchError
 FORMATS = (".png", ".svg")
 DEFAULT_SIZE = (10.0, 5.0)  # inches
 DEFAULT_DPI = 100
+NONE_TO_DRAW = {
+    "timeline": "is dated",
+    "archives": "cites an archive",
+    "languages": "has a language",
+}
 MAX_STACKS = 8  # timeline: the largest groups, the rest as "(other)"
 
 EXAMPLES = """examples:
@@ -65,6 +70,8 @@ def run_plot(engine: Engine, args: argparse.Namespace, filters: Filters) -> int:
     data = plot_data(engine, args.figure, args.query, filters, by=args.by, top=args.top)
     if not data.documents:
         raise PlotError("no document matches the query and filters: nothing written")
+    if not data.counts:
+        raise PlotError(f"none of the {data.documents:,} documents {NONE_TO_DRAW[data.figure]}: nothing written")  # fmt: skip
     path = Path(args.output)
     try:
         draw(data, path, args.size, args.dpi, subtitle=_described(args))
@@ -125,6 +132,7 @@ def draw(
         axes.legend(title="archive country" if data.by == "country" else "first language",
                     fontsize="small", title_fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))  # fmt: skip
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     else:
         labels = list(reversed(data.counts))  # the largest on top
         values = [data.counts[label] for label in labels]

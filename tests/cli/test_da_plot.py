@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT, query
+from sqlalchemy import create_engine, text
 from support.synthetic_db import COUNTRIES, synthetic_database
 
 from cli.main import main
@@ -230,3 +231,26 @@ def test_da_does_not_import_matplotlib_until_it_plots():
     check = "import sys, cli.main; sys.exit('matplotlib' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", check], cwd=PROJECT, capture_output=True, check=False)  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+def test_documents_without_what_is_plotted_get_one_line(capsys, tmp_path):
+    db = next(synthetic_database("sqlite", tmp_path, n=20))
+    engine = create_engine(db)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM document_languages"))
+        conn.execute(text("UPDATE documents SET date_start = NULL"))
+    engine.dispose()
+    for figure, what in (("languages", "has a language"), ("timeline", "is dated")):
+        code, out, err, image, _ = plot(capsys, db, tmp_path, figure)
+        assert (code, out) == (2, "")
+        assert err == f"da plot: none of the 20 documents {what}: nothing written\n"
+        assert not image.exists()
+
+
+def test_help_shows_examples(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["plot", "--help"])
+    assert stopped.value.code == 0
+    out = capsys.readouterr().out
+    assert "examples:\n  da plot timeline -o timeline.png\n" in out
+    assert "--from YEAR|DATE" in out and "--by {country,language}" in out
