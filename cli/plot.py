@@ -164,10 +164,12 @@ def _title(title: str, subtitle: str) -> str:
 
 
 def _described(args: argparse.Namespace) -> str:
-    """The query and filters, as typed: "armistice; archive RGASPI, from 1953"."""
-    names = ("date_from", "date_to", "person", "place", "topic", "language", "archive", "fond",
-             "credit", "kind", "collection")  # fmt: skip
-    shown = [f"{name.removeprefix('date_')} {getattr(args, name)}" for name in names if getattr(args, name, None)]  # fmt: skip
+    """The query and filters, as typed: "“armistice”; 1950–1953, archive RGASPI"."""
+    names = ("person", "place", "topic", "language", "archive", "fond", "credit", "kind", "collection")  # fmt: skip
+    start, end = getattr(args, "date_from", None), getattr(args, "date_to", None)
+    dates = f"{start}–{end}" if start and end else f"from {start}" if start else f"until {end}" if end else ""  # fmt: skip
+    shown = [dates] if dates else []
+    shown += [f"{name} {getattr(args, name)}" for name in names if getattr(args, name, None)]
     parts = [f"“{args.query.strip()}”"] if args.query and args.query.strip() else []
     if shown:
         parts.append(", ".join(shown))

@@ -153,8 +153,9 @@ def test_a_query_narrows_the_counts_as_search_does(capsys, synthetic_db, tmp_pat
         match = "d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'armistice')"
     else:
         match = "d.search_vector @@ to_tsquery('english', 'armistice')"
-    code, _, err, _, data = plot(capsys, synthetic_db, tmp_path, "archives", "armistice", "--language", "Polish")  # fmt: skip
+    code, _, err, image, data = plot(capsys, synthetic_db, tmp_path, "archives", "armistice", "--language", "Polish", suffix=".svg")  # fmt: skip
     assert code == 0, err
+    assert "“armistice”; language Polish" in image.read_text(encoding="utf-8")  # the subtitle
     where = f"""AND {match} AND EXISTS (SELECT 1 FROM document_languages x JOIN languages e
                 ON e.id = x.entity_id WHERE x.document_id = d.id AND e.name = 'Polish')"""
     expected = grouped(synthetic_db, ARCHIVES_SQL.format(where=where))
