@@ -104,6 +104,36 @@ def crawled_fixture(tmp: Path) -> str:
     return url
 
 
+# Edge cases written into four crawled documents: characters BibTeX treats specially, a lone
+# subject heading with a comma and a semicolon, a range, a decade and circa dates.
+EDGE_CASES = {
+    "113071": {"title": 'Telegram: 50% & $5 #1 _x_ {braces} ~ ^ \\ "quoted"',
+               "subjects": '["Korean War, 1950-1953--Armistices; Truce talks"]', "topics": "[]"},
+    "113620": {"date_precision": "range", "date_start": "1950-06-25", "date_end": "1953-07-27",
+               "date_text": "June 25, 1950 - July 27, 1953"},
+    "118977": {"date_precision": "decade", "date_start": "1950-01-01", "date_end": "1959-12-31",
+               "date_circa": True, "date_text": "c. 1950s"},
+    "113636": {"date_precision": "year", "date_start": "1953-01-01", "date_end": "1953-12-31",
+               "date_circa": True, "date_text": "ca. 1953"},
+}  # fmt: skip
+
+
+def with_edge_cases(db: str) -> str:
+    engine = make_engine(db)
+    try:
+        with engine.begin() as conn:
+            for record_id, values in EDGE_CASES.items():
+                sets = ", ".join(f"{k} = :{k}" for k in values)
+                changed = conn.execute(
+                    text(f"UPDATE documents SET {sets} WHERE record_id = :record_id"),
+                    values | {"record_id": record_id},
+                )
+                assert changed.rowcount == 1, record_id
+    finally:
+        engine.dispose()
+    return db
+
+
 def synthetic(tmp: Path, kind: str = "sqlite") -> Iterator[str]:
     """SYNTHETIC_DOCUMENTS documents of bench/synthetic.py, each archive given its country."""
     databases = (
@@ -145,7 +175,7 @@ def export_db(request, tmp_path_factory) -> Iterator[str]:
     """A database to export: the fixture crawl, 3,000 synthetic documents, the real page."""
     tmp = tmp_path_factory.mktemp(request.param)
     if request.param == "fixture-crawl":
-        yield crawled_fixture(tmp)
+        yield with_edge_cases(crawled_fixture(tmp))
     elif request.param == "synthetic-3000":
         yield from synthetic(tmp)
     else:
