@@ -249,8 +249,6 @@ def csl_issued(doc: dict[str, Any]) -> dict[str, Any] | None:
         issued = {"date-parts": [_date_parts(start, precision)]}
     if doc.get("date_circa"):
         issued["circa"] = True
-    if doc.get("date_text"):
-        issued["raw"] = doc["date_text"]
     return issued
 
 
@@ -288,7 +286,7 @@ def csl_item(doc: dict[str, Any]) -> dict[str, Any]:
         else None,
         "abstract": doc.get("summary"),
         "language": ", ".join(doc.get("languages") or []),
-        "keyword": ", ".join(keywords(doc)),
+        "keyword": "; ".join(k.replace(";", ",") for k in keywords(doc)),  # headings hold commas
         "note": "\n".join(notes),
     }
     return {k: v for k, v in item.items() if v}
