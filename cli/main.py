@@ -258,6 +258,11 @@ def filters_from(args: argparse.Namespace) -> Filters:
     )  # fmt: skip
 
 
+def _excluded_word(arg: str) -> bool:
+    """An unquoted `-word` (or `-"a phrase"`) of a search query, not an option."""
+    return arg.startswith("-") and not arg.startswith("--") and len(arg) > 1 and arg[1] != "-"
+
+
 def statement_timeout() -> float:
     """DA_STATEMENT_TIMEOUT in seconds (0: no limit); UserError when it is not a number."""
     value = os.environ.get("DA_STATEMENT_TIMEOUT", "").strip()
@@ -331,7 +336,11 @@ def open_database(url: str, documents: bool = True) -> Engine:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "search" and all(_excluded_word(e) for e in extra):
+        args.query = " ".join([args.query, *extra]).strip()  # da search molotov -bohlen
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     url = database_url(args.db)
     install_log_redaction(url)
     try:

@@ -75,3 +75,13 @@ def test_operators_do_not_lift_the_term_cap():
     parsed = parse_query(query)
     assert sum(len(g) for g in parsed.groups) + len(parsed.excluded) == MAX_TERMS
     assert parsed.excluded == []  # -x is beyond the cap
+
+
+def test_unquoted_excluded_words_are_part_of_the_query(capsys, syntax_db):
+    # da search molotov -bohlen, typed without quotes: -bohlen is no option but a word
+    assert ids(capsys, syntax_db, "molotov", "-bohlen") == ["900002"]
+    assert ids(capsys, syntax_db, "-bohlen", "molotov") == ["900002"]
+    with pytest.raises(SystemExit) as exit_:  # argparse's usage error, as for any bad option
+        da(capsys, "--db", syntax_db, "search", "molotov", "--bogus")
+    assert exit_.value.code == 2
+    assert "unrecognized arguments: --bogus" in capsys.readouterr().err
