@@ -136,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_format(runs_cmd)
 
     export_cmd = commands.add_parser(
-        "export", help="documents as CSV, JSON Lines, RIS or BibTeX", **_examples("export")
+        "export", help="documents as CSV, JSONL, RIS, CSL-JSON or BibTeX", **_examples("export")
     )
     export_cmd.add_argument("--format", required=True, choices=FORMATS)
     export_cmd.add_argument("-o", "--output", required=True, help="file to write ('-' for stdout)")

@@ -97,8 +97,8 @@ def expected(db: str) -> dict[str, dict[str, Any]]:
     return docs
 
 
-def crawled_fixture(tmp: Path) -> str:
-    url = f"sqlite:///{tmp / 'crawled.db'}"
+def crawled_fixture(tmp: Path, url: str | None = None) -> str:
+    url = url or f"sqlite:///{tmp / 'crawled.db'}"
     result = run_scrapy("crawl", "collection", "-s", "DA_OFFLINE=1", "-s", f"DATABASE_URL={url}")
     assert result.returncode == 0, result.stderr[-2000:]
     return url
@@ -170,12 +170,27 @@ def real_capture(tmp: Path) -> str:
     return url
 
 
-@pytest.fixture(scope="module", params=["fixture-crawl", "synthetic-3000", "real-capture"])
+@pytest.fixture(
+    scope="module",
+    params=[
+        "fixture-crawl",
+        pytest.param("fixture-crawl-postgresql", marks=pytest.mark.postgres),
+        "synthetic-3000",
+        "real-capture",
+    ],
+)
 def export_db(request, tmp_path_factory) -> Iterator[str]:
-    """A database to export: the fixture crawl, 3,000 synthetic documents, the real page."""
+    """A database to export: the fixture crawl with edge cases (SQLite, PostgreSQL), 3,000
+    synthetic documents, the real captured page."""
     tmp = tmp_path_factory.mktemp(request.param)
     if request.param == "fixture-crawl":
         yield with_edge_cases(crawled_fixture(tmp))
+    elif request.param == "fixture-crawl-postgresql":
+        databases = _postgres_database()
+        url = next(databases)
+        yield with_edge_cases(crawled_fixture(tmp, url))
+        for _ in databases:  # drops the database
+            pass
     elif request.param == "synthetic-3000":
         yield from synthetic(tmp)
     else:

@@ -91,3 +91,19 @@ def test_the_mao_telegram_as_zotero_reads_it(tmp_path, capsys, crawled_db):
         "Also cited: Russian State Archive of Socio-Political History, f. 558, op. 11, d. 341, ll. 86-88",
     ]
     assert "Korean War, 1950-1953--Armistices" in mao["keywords"]
+
+
+def test_the_real_capture_as_zotero_reads_it(tmp_path, capsys):
+    """The real page of ../shared/site/real/: a UN archives reference, its scan, its credit."""
+    from export_expected import real_capture
+
+    _, records = read(real_capture(tmp_path), tmp_path, capsys)
+    [record] = records.values()
+    assert record["title"] == "Aide-Memoire: Meeting with Hamdi O. Mouknass"
+    assert record["name_of_database"] == "United Nations Archives and Records Management Section"
+    assert record["accession_number"] == "S-0878-0001-05"
+    assert record["database_provider"] == "Wilson Center Digital Archive"
+    assert record["date"] == "1969/10/13/"
+    [scan] = record["file_attachments1"]
+    assert scan.endswith("/1969_10_13__Aide_Memoire_SecGen_and_Hamdi_Ould_Mouknass.pdf")
+    assert "Obtained by: Charles Kraus" in record["notes"]
