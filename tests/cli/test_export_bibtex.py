@@ -19,7 +19,13 @@ import subprocess
 
 import bibtexparser
 import pytest
-from export_expected import CATALOG, EDGE_CASES, expected, export_db, run_export  # noqa: F401
+from export_expected import (  # noqa: F401
+    CATALOG,
+    expected,
+    export_db,
+    run_export,
+    with_edge_cases,
+)
 
 pytestmark = pytest.mark.skipif(shutil.which("biber") is None, reason="biber not installed")
 
@@ -106,11 +112,10 @@ def keywords(value: str | None) -> list[str]:
     return next(csv.reader([value], skipinitialspace=True))
 
 
-def test_edge_cases_as_biber_keeps_them(request, tmp_path, capsys, export_db):  # noqa: F811
-    if not request.node.callspec.params["export_db"].startswith("fixture-crawl"):
-        pytest.skip("the edge cases are written into the fixture crawl")
+def test_edge_cases_as_biber_keeps_them(tmp_path, capsys, crawled_db):
+    """EDGE_CASES written into the fixture crawl (SQLite and PostgreSQL)."""
     bib = tmp_path / "export.bib"
-    run_export(export_db, "bibtex", bib, capsys)
+    run_export(with_edge_cases(crawled_db), "bibtex", bib, capsys)
     problems, kept = biber(bib, tmp_path)
     assert problems == []
     telegram = kept["da113071"]
