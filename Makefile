@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTHON ?= python3
 
-.PHONY: crawl test lint format fixtures check-fixtures citations-report mirror bench bench-quick clean
+.PHONY: crawl test lint format fixtures check-fixtures citations-report mirror serve bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,14 @@ bench-quick: $(STAMP)
 ## Serve the offline mirror over HTTP on 127.0.0.1:8000.
 mirror: $(STAMP)
 	PYTHONPATH=tests $(PY) -m support.mirror --port 8000
+
+## The reading room: Datasette over data/archive.db on 127.0.0.1:8001 (SERVE_PORT=…), with
+## datasette/metadata.json, its document page (templates/) and downloads (plugins/).
+SERVE_PORT ?= 8001
+serve: $(STAMP)
+	$(VENV)/bin/datasette serve data/archive.db --host 127.0.0.1 --port $(SERVE_PORT) \
+		--metadata datasette/metadata.json --template-dir datasette/templates \
+		--plugins-dir datasette/plugins
 
 clean:
 	rm -rf $(VENV) data/archive.db data/archive.db-wal data/archive.db-shm
