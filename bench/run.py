@@ -52,15 +52,32 @@ def run_search(documents: int) -> dict[str, Any]:
 
 
 def print_search(results: dict[str, Any]) -> None:
-    print("\nSearch: 20 typical queries, 5 runs each (ms)")
-    print(f"{'database':<12}{'documents':>10}{'build s':>9}{'p50':>9}{'p95':>9}{'max':>9}")
+    print(
+        "\nSearch: 20 typical queries, 5 runs each (ms): ours (`da search`: hits, snippets, count)"
+    )
+    print("vs bare (FTS5 MATCH … ORDER BY rank LIMIT 20 / tsvector @@ … ORDER BY ts_rank)")
+    print(f"{'database':<12}{'documents':>10}{'build s':>9}{'p50':>9}{'p95':>9}{'max':>9}"
+          f"{'bare p50':>10}{'bare p95':>10}{'ratio p50':>11}{'ratio p95':>11}")  # fmt: skip
     for name, r in results.items():
         if "skipped" in r:
             print(f"{name:<12}{'skipped: ' + r['skipped']:>40}")
             continue
-        print(
-            f"{name:<12}{r['documents']:>10}{r['build_s']:>9}{r['p50_ms']:>9}{r['p95_ms']:>9}{r['max_ms']:>9}"
-        )
+        print(f"{name:<12}{r['documents']:>10}{r['build_s']:>9}{r['p50_ms']:>9}{r['p95_ms']:>9}{r['max_ms']:>9}"
+              f"{r['bare_p50_ms']:>10}{r['bare_p95_ms']:>10}{r['ratio_p50']:>11}{r['ratio_p95']:>11}")  # fmt: skip
+    rows = {name: r["per_query"] for name, r in results.items() if "per_query" in r}
+    if rows:
+        print(f"\n{'query (p50 ms: ours / bare = ratio)':<58}" + "".join(f"{n:>24}" for n in rows))
+        for i, q in enumerate(next(iter(rows.values()))):
+            label = (
+                (q["query"] or "(no words)")
+                + " "
+                + " ".join(f"{k}={v}" for k, v in q["filters"].items())
+            )
+            cells = "".join(
+                f"{str(x[i]['ours_ms']) + ' / ' + str(x[i]['bare_ms']) + ' = ' + str(x[i]['ratio']):>24}"
+                for x in rows.values()
+            )
+            print(f"{label[:57]:<58}{cells}")
 
 
 SIZES = {  # (crawl documents, baseline sample, fault-run documents, search documents)
