@@ -146,6 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     db_cmd = commands.add_parser("db", help="database maintenance", **_examples("db"))
     db_cmd.add_argument("action", choices=["upgrade"], help="upgrade: apply the Alembic migrations")
+
+    serve_cmd = commands.add_parser(
+        "serve", help="the Datasette reading room on 127.0.0.1 (datasette/)", **_examples("serve")
+    )
+    serve_cmd.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (8001)")
     return parser
 
 
@@ -193,7 +198,32 @@ Syntax (the same on SQLite and PostgreSQL): words must all match; a OR b; NOT wo
   da export --format csv -o - --from 1953 | head""",
     "db": """examples:
   da --db sqlite:///data/new.db db upgrade""",
+    "serve": """examples:
+  da serve
+  da --db sqlite:///data/archive.db serve --port 8002
+
+Then open http://127.0.0.1:8001/archive/documents (facets, search, document pages).""",
 }
+
+
+def _serve(url: str, port: int) -> int:
+    """`da serve`: exec Datasette on the SQLite file, on loopback, with the reading room's
+    metadata, templates and plugins (datasette/, as `make serve`)."""
+    if make_url(url).get_backend_name() != "sqlite" or not make_url(url).database:
+        raise UserError("serve needs a SQLite file (Datasette does not read PostgreSQL)")
+    path = Path(make_url(url).database or "")
+    if not path.is_file():
+        raise UserError(f"no database at {path}")
+    datasette = Path(sys.executable).parent / "datasette"
+    if not datasette.exists():
+        raise UserError("Datasette is not installed: .venv/bin/pip install -e '.[analyst]'")
+    room = Path(__file__).resolve().parent.parent / "datasette"
+    command = [str(datasette), "serve", str(path), "--host", "127.0.0.1", "--port", str(port),
+               "--metadata", str(room / "metadata.json"), "--template-dir", str(room / "templates"),
+               "--plugins-dir", str(room / "plugins")]  # fmt: skip
+    sys.stdout.flush()
+    os.execv(command[0], command)
+    return 0  # not reached
 
 
 def _examples(name: str) -> dict[str, Any]:
@@ -348,6 +378,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             check_database_url(url)
         except DatabaseUrlError as exc:
             raise UserError(str(exc)) from None
+        if args.command == "serve":
+            return _serve(url, args.port)
         if args.command == "db":
             prepare_database(url).dispose()
             print(f"{safe_url(url)} is at the newest schema")

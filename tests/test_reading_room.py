@@ -72,14 +72,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(database) -> Iterator[str]:
-    """`datasette serve` as `make serve` runs it, on a free loopback port."""
-    port = free_port()
-    command = [str(DATASETTE), "serve", str(database), "--host", "127.0.0.1", "--port", str(port),
-               "--metadata", str(ROOM / "metadata.json"), "--template-dir", str(ROOM / "templates"),
-               "--plugins-dir", str(ROOM / "plugins")]  # fmt: skip
-    log = database.with_name("datasette.log")
+@contextlib.contextmanager
+def serving(command: list[str], port: int, log: Path) -> Iterator[str]:
+    """Run a server command until it answers on 127.0.0.1:port (bounded), then stop it."""
     with log.open("w") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT)
     try:
@@ -98,6 +93,17 @@ def server(database) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(database) -> Iterator[str]:
+    """`datasette serve` as `make serve` runs it, on a free loopback port."""
+    port = free_port()
+    command = [str(DATASETTE), "serve", str(database), "--host", "127.0.0.1", "--port", str(port),
+               "--metadata", str(ROOM / "metadata.json"), "--template-dir", str(ROOM / "templates"),
+               "--plugins-dir", str(ROOM / "plugins")]  # fmt: skip
+    with serving(command, port, database.with_name("datasette.log")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -307,3 +313,16 @@ def test_canned_query_parameters_are_labelled_and_answer(page, server, database)
         AND d.date_start >= '1951-01-01' AND d.date_end <= '1953-12-31'""")  # fmt: skip
     assert expected
     assert sorted(record_ids(page)) == sorted(r for (r,) in expected)
+
+
+def test_da_serve_runs_the_same_reading_room(database, page):
+    """`da serve` (cli/main.py) execs Datasette with the same metadata, templates and plugins."""
+    port = free_port()
+    da = Path(sys.executable).parent / "da"
+    command = [str(da), "--db", f"sqlite:///{database}", "serve", "--port", str(port)]
+    [(doc_id, title)] = sql(database, "SELECT id, title FROM documents WHERE record_id = '113071'")
+    with serving(command, port, database.with_name("da-serve.log")) as url:
+        assert url.startswith("http://127.0.0.1:")
+        page.goto(f"{url}/archive/documents/{doc_id}")
+        assert page.locator("article.document h1.title").inner_text() == title
+        assert page.locator("a.export[data-format=RIS]").count() == 1
