@@ -304,6 +304,8 @@ def test_canned_query_parameters_are_labelled_and_answer(page, server, database)
     page.goto(f"{server}/archive/rgaspi_fond")
     description = page.locator("dl").first.inner_text()
     assert "abbreviation" in description and "RGASPI" in description
+    assert "RGASPI" in page.get_attribute("input[name=archive]", "placeholder")
+    assert "YYYY-MM-DD" in page.get_attribute("input[name=date_from]", "placeholder")
     for name, value in (("archive", "RGASPI"), ("fond", "558"), ("date_from", "1951-01-01"), ("date_to", "1953-12-31")):  # fmt: skip
         page.fill(f"input[name={name}]", value)
     with page.expect_navigation():

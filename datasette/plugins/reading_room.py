@@ -486,6 +486,24 @@ def timeline_svg(counts: list[tuple[str, int]]) -> str:
 
 
 @hookimpl
+def extra_body_script(database, request, datasette):
+    """A canned query's inputs get the hints of `plugins.reading_room.placeholders` in the
+    metadata (an example value for each parameter) as placeholder and tooltip."""
+    if request is None or database is None:
+        return ""
+    parts = request.path.strip("/").split("/")
+    config = datasette.plugin_config("reading_room", database=database) or {}
+    hints = (config.get("placeholders") or {}).get(parts[-1]) if len(parts) == 2 else None
+    if not hints:
+        return ""
+    data = json.dumps(hints).replace("<", "\\u003c")
+    return f"""for (const [name, hint] of Object.entries({data})) {{
+  const input = document.querySelector(`form.sql input[name="${{CSS.escape(name)}}"]`);
+  if (input) {{ input.placeholder = hint; input.title = hint; }}
+}}"""
+
+
+@hookimpl
 def register_routes():
     return [
         (r"^/-/export/(?P<database>[^/]+)/(?P<id>\d+)\.(?P<ext>ris|bib|json)$", export_view),
