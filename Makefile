@@ -64,7 +64,7 @@ SERVE_PORT ?= 8001
 serve: $(STAMP)
 	$(VENV)/bin/datasette serve data/archive.db --host 127.0.0.1 --port $(SERVE_PORT) \
 		--metadata datasette/metadata.json --template-dir datasette/templates \
-		--plugins-dir datasette/plugins
+		--plugins-dir datasette/plugins --setting suggest_facets off
 
 clean:
 	rm -rf $(VENV) data/archive.db data/archive.db-wal data/archive.db-shm

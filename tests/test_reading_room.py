@@ -101,7 +101,7 @@ def server(database) -> Iterator[str]:
     port = free_port()
     command = [str(DATASETTE), "serve", str(database), "--host", "127.0.0.1", "--port", str(port),
                "--metadata", str(ROOM / "metadata.json"), "--template-dir", str(ROOM / "templates"),
-               "--plugins-dir", str(ROOM / "plugins")]  # fmt: skip
+               "--plugins-dir", str(ROOM / "plugins"), "--setting", "suggest_facets", "off"]  # fmt: skip
     with serving(command, port, database.with_name("datasette.log")) as url:
         yield url
 
@@ -142,7 +142,7 @@ def record_ids(page) -> list[str]:
     ]
 
 
-def test_documents_table_hides_the_heavy_columns(page, server, database):
+def test_documents_table_hides_the_heavy_columns(page, server, database, artifacts):
     page.goto(f"{server}/archive/documents")
     assert page.locator("th.col-title").count() == 1
     for heavy in ("text", "source", "summary", "related_urls", "content_hash"):
@@ -154,6 +154,7 @@ def test_documents_table_hides_the_heavy_columns(page, server, database):
         box["height"] for box in (rows.nth(i).bounding_box() for i in range(rows.count()))
     )
     assert tallest < 400, tallest  # was about 1,000 px with the full texts inline
+    page.screenshot(path=artifacts / "documents-table.png")  # the first screen, as a reader sees it
     page.goto(f"{server}/archive/documents?_col=title&_col=text")  # still there when asked for
     assert page.locator("th.col-text").count() == 1
     page.goto(f"{server}/archive/document_versions")
