@@ -37,3 +37,6 @@ def test_harness_runs_at_a_tiny_scale(tmp_path):
     assert figures["resume"]["complete"] is True
     assert figures["resume"]["duplicate_fetch_ratio"] <= 0.05
     assert figures["search"]["sqlite"]["queries"] == 20
+    sqlite = figures["search"]["sqlite"]
+    assert set(sqlite) >= {"p95_ms", "bare_p95_ms", "ratio_p50", "ratio_p95", "per_query"}
+    assert len(sqlite["per_query"]) == 20 and "ours / bare" in result.stdout
