@@ -279,9 +279,11 @@ class StorePipeline:
             deferred_from_coro(engine.close_spider_async(reason="database_failed"))
 
     def spool_buffers(self) -> None:
+        """Everything buffered to the spool; the run's failure says how much went where."""
+        stats = self.crawler.stats
+        assert stats is not None
         items: list[Item] = [*self.documents, *self.collections, *self.records, *self.rejected]
         self.documents, self.collections, self.records, self.rejected = [], [], [], []
-        spooled = self.crawler.stats.get_value("archive/spooled", 0) if self.crawler.stats else 0
         if items:
             try:
                 path = spool.write(self.spool_dir, safe_url(self.run.url), self.run.run_id, items)
@@ -289,16 +291,12 @@ class StorePipeline:
                 for item in items:
                     logger.error("LOST %s: the spool could not be written: %s", item, exc)
                 raise
-            spooled += len(items)
-            assert self.crawler.stats is not None
-            self.crawler.stats.set_value("archive/spooled", spooled)
-            self.crawler.stats.set_value("archive/spool_file", str(path))
-        assert self.crawler.stats is not None
-        where = self.crawler.stats.get_value("archive/spool_file")
-        kept = f"{spooled} items spooled to {where}, stored by the next run" if spooled else ""
-        self.crawler.stats.set_value(
-            STORE_FAILURE, f"{self.stopped}; {kept}" if kept else str(self.stopped)
-        )
+            stats.inc_value("archive/spooled", len(items))
+            stats.set_value("archive/spool_file", str(path))
+        spooled = stats.get_value("archive/spooled", 0)
+        where = stats.get_value("archive/spool_file")
+        kept = f"; {spooled} items spooled to {where}, stored by the next run" if spooled else ""
+        stats.set_value(STORE_FAILURE, f"{self.stopped}{kept}")
 
     def replay_spool(self) -> None:
         """Store what an earlier run on this database spooled, before anything is fetched."""

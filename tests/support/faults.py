@@ -31,16 +31,23 @@ def archive_site(documents: int = 2000, **faults: Any) -> Iterator[tuple[Archive
         server.server_close()
 
 
+def _command(base_url: str, database: str, spider: str, args: tuple[str, ...]) -> list[str]:
+    scrapy = Path(sys.executable).parent / "scrapy"
+    return [str(scrapy), "crawl", spider, "-s", f"DA_BASE_URL={base_url}",
+            "-s", f"DATABASE_URL={database}", "-s", "DA_PROGRESS_BAR=0", *args]  # fmt: skip
+
+
+def _env(env: dict[str, str] | None) -> dict[str, str]:
+    return {**os.environ, "LOG_LEVEL": "WARNING", **(env or {})}
+
+
 def crawl(
     base_url: str, database: str, *args: str, spider: str = "catalog", timeout: int = 600,
     env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:  # fmt: skip
     """`scrapy crawl SPIDER` against the archive (no delays: a loopback base URL)."""
-    scrapy = Path(sys.executable).parent / "scrapy"
-    command = [str(scrapy), "crawl", spider, "-s", f"DA_BASE_URL={base_url}",
-               "-s", f"DATABASE_URL={database}", "-s", "DA_PROGRESS_BAR=0", *args]  # fmt: skip
     return subprocess.run(
-        command, cwd=PROJECT, env={**os.environ, "LOG_LEVEL": "WARNING", **(env or {})},
+        _command(base_url, database, spider, args), cwd=PROJECT, env=_env(env),
         capture_output=True, text=True, timeout=timeout, check=False,
     )  # fmt: skip
 
@@ -50,10 +57,7 @@ def start_crawl(
     env: dict[str, str] | None = None,
 ) -> subprocess.Popen[str]:  # fmt: skip
     """The same crawl, started in the background (for faults injected while it runs)."""
-    scrapy = Path(sys.executable).parent / "scrapy"
-    command = [str(scrapy), "crawl", spider, "-s", f"DA_BASE_URL={base_url}",
-               "-s", f"DATABASE_URL={database}", "-s", "DA_PROGRESS_BAR=0", *args]  # fmt: skip
     return subprocess.Popen(
-        command, cwd=PROJECT, env={**os.environ, "LOG_LEVEL": "WARNING", **(env or {})},
+        _command(base_url, database, spider, args), cwd=PROJECT, env=_env(env),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
