@@ -16,9 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, text
-
 from items import CREDIT_FIELDS
+from models.readonly import Connection, Engine, run
 
 # Dated documents in date order, undated ones last, on both databases.
 DATE_ORDER = "d.date_start IS NULL, d.date_start, d.record_id"
@@ -247,10 +246,9 @@ def _date_only_sql(conn: Connection, filters: Filters, where: str, params: dict[
     not the one SQLite picks without statistics (the wrong one, 4x slower)."""
     if conn.dialect.name != "sqlite" or not (filters.date_from and filters.date_to):
         return where
-    first, last = conn.execute(
-        text(
-            "SELECT (SELECT min(date_start) FROM documents), (SELECT max(date_end) FROM documents)"
-        )
+    first, last = run(
+        conn,
+        "SELECT (SELECT min(date_start) FROM documents), (SELECT max(date_end) FROM documents)",
     ).one()  # two index look-ups
     if first is None or last is None:
         return where
@@ -329,7 +327,7 @@ def search(
                        0.0 AS score, d.summary AS snippet
                 FROM documents d WHERE 1 = 1 {where}
                 ORDER BY {DATE_ORDER} LIMIT :limit"""
-        rows = conn.execute(text(sql), params).mappings().all()
+        rows = run(conn, sql, params).mappings().all()
     hits = []
     for r in rows:
         plain, spans = split_highlights(r["snippet"])
@@ -360,7 +358,7 @@ def count_matches(
             source = f"FROM documents d WHERE 1 = 1 {where}"
         params["cap"] = cap
         sql = f"SELECT count(*) FROM (SELECT 1 {source} LIMIT :cap) AS matches"
-        return int(conn.execute(text(sql), params).scalar_one())
+        return int(run(conn, sql, params).scalar_one())
 
 
 def split_highlights(snippet: str | None) -> tuple[str | None, list[tuple[int, int]]]:
@@ -392,7 +390,7 @@ def matching_ids(conn: Connection, filters: Filters) -> list[int]:
     """Document ids passing the filters (for exports), in date order."""
     where, params = _filter_sql(filters, conn.dialect.name)
     sql = f"SELECT d.id FROM documents d WHERE 1 = 1 {where} ORDER BY {DATE_ORDER}"
-    return list(conn.execute(text(sql), params).scalars())
+    return list(run(conn, sql, params).scalars())
 
 
 # A name in a JSON array column of the citation, on each database.
