@@ -20,8 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, text
-
+from models.readonly import Connection, Engine, run
 from models.search import Filters, matching_ids, search
 
 FIGURES = ("timeline", "archives", "languages")
@@ -64,8 +63,8 @@ def selected_ids(engine: Engine, query: str | None, filters: Filters) -> set[int
             return ids
         keys = {
             (record_id, url): doc_id
-            for doc_id, record_id, url in conn.execute(
-                text("SELECT id, record_id, canonical_url FROM documents")
+            for doc_id, record_id, url in run(
+                conn, "SELECT id, record_id, canonical_url FROM documents"
             )
         }
     hits = search(engine, query, filters, limit=len(ids))
@@ -133,7 +132,7 @@ def _timeline(conn: Connection, ids: set[int], by: str) -> PlotData:
 
 def _rows(conn: Connection, sql: str, ids: set[int]) -> list[tuple[int, Any]]:
     """(document id, value) rows of the query, for the selected documents only."""
-    return [(doc_id, value) for doc_id, value in conn.execute(text(sql)) if doc_id in ids]
+    return [(doc_id, value) for doc_id, value in run(conn, sql) if doc_id in ids]
 
 
 def _first(pairs: Iterable[tuple[int, str]]) -> dict[int, str]:

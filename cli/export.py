@@ -24,9 +24,8 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from sqlalchemy import Connection, text
-
 from cli.queries import document_details
+from models.readonly import Connection, run
 
 FORMATS = ("csv", "jsonl", "ris", "csl-json", "bibtex")
 CSV_COLUMNS = (
@@ -43,9 +42,12 @@ UNITS = (("f.", "fond"), ("op.", "opis"), ("d.", "delo"), ("p.", "papka"), ("ll.
 
 def export(conn: Connection, ids: Iterable[int], fmt: str, out: TextIO) -> int:
     """Write the documents to `out`; returns how many were written."""
-    countries: dict[str, str] = dict(
-        conn.execute(text("SELECT name, country FROM archives WHERE country IS NOT NULL")).all()
-    )
+    countries: dict[str, str] = {
+        name: country
+        for name, country in run(
+            conn, "SELECT name, country FROM archives WHERE country IS NOT NULL"
+        )
+    }
     docs = (
         document_details(conn, i) | {"_countries": countries, "fetched_at": _fetched_at(conn, i)}
         for i in ids
@@ -56,8 +58,8 @@ def export(conn: Connection, ids: Iterable[int], fmt: str, out: TextIO) -> int:
 
 def _fetched_at(conn: Connection, doc_id: int) -> str | None:
     """When the stored version was fetched (the citation's access date), as an ISO string."""
-    value: Any = conn.execute(
-        text("SELECT fetched_at FROM documents WHERE id = :id"), {"id": doc_id}
+    value: Any = run(
+        conn, "SELECT fetched_at FROM documents WHERE id = :id", {"id": doc_id}
     ).scalar()
     return value.isoformat() if hasattr(value, "isoformat") else value
 

@@ -11,9 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
-
 from cli.charts import FIGURES, GROUPINGS, OTHER, PlotData, plot_data
+from models.readonly import Engine
 from models.search import Filters, SearchError
 
 FORMATS = (".png", ".svg")

@@ -9,9 +9,8 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
-from sqlalchemy import Connection, text
-
 from items import CREDIT_FIELDS, DOCUMENT_COLUMNS, DOCUMENT_LIST_COLUMNS
+from models.readonly import Connection, run
 
 # Every stored field of a document, as items/ declares them, then what only the table keeps;
 # the text last, as `da show` prints it.
@@ -27,29 +26,29 @@ def document_id(conn: Connection, key: str) -> int | None:
     """The document a record id, a URL (canonical, crawled or any alias kept in
     document_urls) or a slug (the last part of its /document/ URL) names."""
     key = key.strip()
-    found = conn.execute(text("SELECT id FROM documents WHERE record_id = :r"), {"r": key}).scalar()
+    found = run(conn, "SELECT id FROM documents WHERE record_id = :r", {"r": key}).scalar()
     if found is not None or not key:
         return found
     if "://" in key:
         url = key.split("#")[0].split("?")[0].rstrip("/")
-        found = conn.execute(
-            text("""SELECT id FROM documents WHERE canonical_url = :u OR url = :u
-                    UNION SELECT document_id FROM document_urls WHERE url = :u"""),
+        found = run(
+            conn,
+            """SELECT id FROM documents WHERE canonical_url = :u OR url = :u
+                    UNION SELECT document_id FROM document_urls WHERE url = :u""",
             {"u": url},
         ).scalar()
         if found is not None:
             return found
         key = url.rsplit("/", 1)[-1]
-        found = conn.execute(
-            text("SELECT id FROM documents WHERE record_id = :r"), {"r": key}
-        ).scalar()
+        found = run(conn, "SELECT id FROM documents WHERE record_id = :r", {"r": key}).scalar()
         if found is not None:
             return found
     if "/" in key:
         return None
-    return conn.execute(
-        text("""SELECT id FROM documents WHERE canonical_url LIKE :tail OR url LIKE :tail
-                UNION SELECT document_id FROM document_urls WHERE url LIKE :tail"""),
+    return run(
+        conn,
+        """SELECT id FROM documents WHERE canonical_url LIKE :tail OR url LIKE :tail
+                UNION SELECT document_id FROM document_urls WHERE url LIKE :tail""",
         {"tail": "%/document/" + key.replace("%", "").replace("_", "\\_")},
     ).scalar()
 
@@ -91,9 +90,10 @@ def translation_text(conn: Connection, doc_id: int) -> str | None:
     """The document's translations (versions of type translation) as plain text, one after
     the other; None when it has none."""
     htmls = (
-        conn.execute(
-            text("""SELECT html FROM document_versions WHERE document_id = :id
-                AND type = 'translation' AND html IS NOT NULL ORDER BY position"""),
+        run(
+            conn,
+            """SELECT html FROM document_versions WHERE document_id = :id
+                AND type = 'translation' AND html IS NOT NULL ORDER BY position""",
             {"id": doc_id},
         )
         .scalars()
@@ -146,49 +146,47 @@ def listing(
         if ":exact" in condition:
             params["exact"] = name.strip()
     sql = f"{select}{where} GROUP BY {group}"
-    rows = conn.execute(
-        text(f"{sql} ORDER BY documents DESC, {order} LIMIT :limit"), params | {"limit": limit}
+    rows = run(
+        conn, f"{sql} ORDER BY documents DESC, {order} LIMIT :limit", params | {"limit": limit}
     ).mappings()
     found = [dict(r) for r in rows]
-    total = conn.execute(text(f"SELECT count(*) FROM ({sql}) AS listed"), params).scalar_one()
+    total = run(conn, f"SELECT count(*) FROM ({sql}) AS listed", params).scalar_one()
     return found, int(total)
 
 
 def document_details(conn: Connection, doc_id: int) -> dict[str, Any]:
     """Every field of a document, its citations as parsed, versions, collections, revisions."""
-    row = conn.execute(
-        text(f"SELECT {', '.join(DOCUMENT_FIELDS)} FROM documents WHERE id = :id"), {"id": doc_id}
+    row = run(
+        conn, f"SELECT {', '.join(DOCUMENT_FIELDS)} FROM documents WHERE id = :id", {"id": doc_id}
     )
     details = {k: _plain(v, k) for k, v in row.mappings().one().items()}
     details["citations"] = [
         {k: _plain(v, k) for k, v in r.items()}
-        for r in conn.execute(
-            text("""SELECT c.position, c.kind, c.repository, a.name AS archive_name,
+        for r in run(
+            conn,
+            """SELECT c.position, c.kind, c.repository, a.name AS archive_name,
                      a.abbreviation AS archive_abbreviation, c.fond, c.opis, c.delo, c.papka, c.listy,
                      c.reference, c.publication, c.translated_by, c.contributed_by, c.obtained_by,
                      c.transcribed_by, c.edited_by, c.annotated_by, c.parsed, c.raw
                      FROM citations c LEFT JOIN archives a ON a.id = c.archive_id
-                     WHERE c.document_id = :id ORDER BY c.position"""),
+                     WHERE c.document_id = :id ORDER BY c.position""",
             {"id": doc_id},
         ).mappings()
     ]
     details["versions"] = [
-        dict(r) for r in conn.execute(
-            text("""SELECT type, language, url, length(html) AS html_characters FROM document_versions
-                    WHERE document_id = :id ORDER BY position"""), {"id": doc_id}).mappings()
+        dict(r) for r in run(conn, """SELECT type, language, url, length(html) AS html_characters FROM document_versions
+                    WHERE document_id = :id ORDER BY position""", {"id": doc_id}).mappings()
     ]  # fmt: skip
     details["collections"] = [
         {k: _plain(v, k) for k, v in r.items()}
-        for r in conn.execute(
-            text("""SELECT c.collection_id, c.title, dc.position FROM document_collections dc
+        for r in run(conn, """SELECT c.collection_id, c.title, dc.position FROM document_collections dc
                     JOIN collections c ON c.id = dc.collection_id WHERE dc.document_id = :id
-                    ORDER BY c.collection_id"""), {"id": doc_id}).mappings()
+                    ORDER BY c.collection_id""", {"id": doc_id}).mappings()
     ]  # fmt: skip
     details["revisions"] = [
         {k: _plain(v, k) for k, v in r.items()}
-        for r in conn.execute(
-            text("""SELECT changed_at, changed_fields, old_values FROM document_revisions
-                    WHERE document_id = :id ORDER BY changed_at"""), {"id": doc_id}).mappings()
+        for r in run(conn, """SELECT changed_at, changed_fields, old_values FROM document_revisions
+                    WHERE document_id = :id ORDER BY changed_at""", {"id": doc_id}).mappings()
     ]  # fmt: skip
     return details
 
@@ -202,11 +200,11 @@ def stats(conn: Connection, runs: int = 5) -> dict[str, Any]:
     )
 
     def counts(sql: str) -> list[dict[str, Any]]:
-        return [{"value": _plain(v), "documents": n} for v, n in conn.execute(text(sql))]
+        return [{"value": _plain(v), "documents": n} for v, n in run(conn, sql)]
 
     return {
-        "documents": conn.execute(text("SELECT count(*) FROM documents")).scalar_one(),
-        "withdrawn": conn.execute(text("SELECT count(*) FROM documents WHERE withdrawn_at IS NOT NULL")).scalar_one(),
+        "documents": run(conn, "SELECT count(*) FROM documents").scalar_one(),
+        "withdrawn": run(conn, "SELECT count(*) FROM documents WHERE withdrawn_at IS NOT NULL").scalar_one(),
         "by_year": counts(f"SELECT {year} AS y, count(*) FROM documents GROUP BY y ORDER BY y"),
         "by_archive": counts("""SELECT coalesce(a.abbreviation, a.name) AS archive, count(DISTINCT c.document_id) AS n
                                 FROM citations c JOIN archives a ON a.id = c.archive_id
@@ -220,10 +218,9 @@ def stats(conn: Connection, runs: int = 5) -> dict[str, Any]:
                                        FROM documents GROUP BY p ORDER BY n DESC, p"""),
         "last_runs": [
             {k: _plain(v, k) for k, v in r.items()}
-            for r in conn.execute(
-                text("""SELECT id, spider, status, started_at, finished_at, documents_new,
+            for r in run(conn, """SELECT id, spider, status, started_at, finished_at, documents_new,
                         documents_updated, documents_unchanged, rejected, failed, requests
-                        FROM crawl_runs ORDER BY id DESC LIMIT :n"""), {"n": runs}).mappings()
+                        FROM crawl_runs ORDER BY id DESC LIMIT :n""", {"n": runs}).mappings()
         ],
     }  # fmt: skip
 
@@ -254,16 +251,15 @@ RUN_COUNTS = ("documents_new", "documents_updated", "documents_unchanged", "reje
 def last_runs(conn: Connection, limit: int = 10) -> list[dict[str, Any]]:
     """The last crawl runs, newest first: status, arguments, duration, progress, counts and
     why a run failed. A running run's duration is up to now."""
-    rows = conn.execute(
-        text(f"""SELECT id, spider, arguments, status, started_at, finished_at, heartbeat_at,
+    rows = run(
+        conn,
+        f"""SELECT id, spider, arguments, status, started_at, finished_at, heartbeat_at,
                  reason, resumed_from, documents_done, documents_total, eta_at,
                  {", ".join(RUN_COUNTS)}
-                 FROM crawl_runs ORDER BY id DESC LIMIT :n"""),
+                 FROM crawl_runs ORDER BY id DESC LIMIT :n""",
         {"n": limit},
     ).mappings()
-    from models.tables import utcnow  # the ORM's tables: 0.25 s to import, not at start-up
-
-    now = utcnow()
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)  # as models.tables.utcnow()
     found = []
     for row in rows:
         end = row["finished_at"] or (now if row["status"] == "running" else row["heartbeat_at"])

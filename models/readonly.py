@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
@@ -53,6 +53,11 @@ class MappingRows(Protocol):
     def first(self) -> Row | None: ...
 
 
+class Scalars(Protocol):
+    def __iter__(self) -> Iterator[Any]: ...
+    def all(self) -> Sequence[Any]: ...
+
+
 class Rows(Protocol):
     """The result of `run()`: SQLAlchemy's CursorResult or ReadOnlyResult."""
 
@@ -62,7 +67,7 @@ class Rows(Protocol):
     def first(self) -> Sequence[Any] | None: ...
     def scalar(self) -> Any: ...
     def scalar_one(self) -> Any: ...
-    def scalars(self) -> Iterable[Any]: ...
+    def scalars(self) -> Scalars: ...
     def mappings(self) -> MappingRows: ...
 
 
@@ -123,14 +128,27 @@ class ReadOnlyResult:
     def scalar_one(self) -> Any:
         return self.one()[0]
 
-    def scalars(self) -> Iterator[Any]:
-        return (row[0] for row in self._cursor)
+    def scalars(self) -> ReadOnlyScalars:
+        return ReadOnlyScalars(self)
 
     def mappings(self) -> ReadOnlyMappings:
         return ReadOnlyMappings(self)
 
     def _mapping(self, row: tuple[Any, ...]) -> dict[str, Any]:
         return dict(zip(self._names, row, strict=True))
+
+
+class ReadOnlyScalars:
+    """The first column of each row, as SQLAlchemy's `.scalars()`."""
+
+    def __init__(self, result: ReadOnlyResult) -> None:
+        self._result = result
+
+    def __iter__(self) -> Iterator[Any]:
+        return (row[0] for row in self._result)
+
+    def all(self) -> list[Any]:
+        return [row[0] for row in self._result.all()]
 
 
 class ReadOnlyMappings:

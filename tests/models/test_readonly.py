@@ -95,6 +95,7 @@ def test_the_result_api_matches_sqlalchemy(engines):
                 list(map(tuple, want)) if method == "all" else tuple(want)
             )
         assert list(run(a, sql, params).scalars()) == list(run(b, sql, params).scalars())
+        assert run(a, sql, params).scalars().all() == list(run(b, sql, params).scalars().all())
         assert run(a, sql, params).scalar() == run(b, sql, params).scalar() == "2"
         assert [dict(r) for r in run(a, sql, params).mappings()] == [
             dict(r) for r in run(b, sql, params).mappings()
