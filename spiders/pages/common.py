@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from urllib.parse import urljoin
 
-import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
@@ -63,14 +63,36 @@ def load_html(html: str | bytes | etree._Element) -> etree._Element:
         html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
     if not html or not str(html).strip():
         raise ValueError("empty page")
-    parser = lxml.html.HTMLParser()  # its own error log (a shared parser's is shared)
-    root = lxml.html.document_fromstring(html, parser=parser)
-    for error in parser.error_log:
+    parser = _parser()
+    root = etree.fromstring(html, parser)
+    if root is None:  # (what lxml.html.document_fromstring said: nothing but comments)
+        raise etree.ParserError("Document is empty")
+    for error in parser.error_log:  # this parse's errors: each parse starts a new log
         if error.level == etree.ErrorLevels.FATAL and (
             error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT or LIMIT_MESSAGE.search(error.message)
         ):  # other fatal errors (an unknown encoding name) do not stop the parse
             raise PartialParse(f"page could not be parsed whole: {_limit_reason(error.message)}")
     return root
+
+
+_PARSERS = threading.local()
+
+
+def _parser() -> etree.HTMLParser:
+    """This thread's HTML parser, made once: lxml's plain HTMLParser, not lxml.html's, whose
+    Python element classes are looked up for every element touched (a third of the
+    extraction's time). The same libxml2 parse: the same tree. One per thread, because the
+    error log read after a parse is the parser's."""
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = etree.HTMLParser()
+    return parser
+
+
+def text_content(el: etree._Element) -> str:
+    """All the text inside an element, as lxml.html's `text_content()` gives it (the text
+    nodes in document order; no comments), serialized by libxml2 in one call."""
+    return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
 
 
 def squash(text: str | None) -> str | None:
@@ -85,7 +107,7 @@ def text_of(el: etree._Element | None) -> str | None:
     """Whitespace-normalized text content of an element, or None."""
     if el is None:
         return None
-    return squash(el.text_content())
+    return squash(text_content(el))
 
 
 def first(elements: list) -> etree._Element | None:
@@ -108,9 +130,9 @@ def strip_non_text(el: etree._Element) -> None:
     for node in el.iter():
         if isinstance(node.tag, str) and "style" in node.attrib:
             del node.attrib["style"]
-    # Comments (Word conditional comments, Drupal debug) are not text either.
-    for comment in el.xpath(".//comment()"):
-        comment.drop_tree()  # keeps the comment's tail text
+    # Comments (Word conditional comments, Drupal debug) are not text either; their tail
+    # text is kept.
+    etree.strip_tags(el, etree.Comment)
 
 
 def inner_html(el: etree._Element) -> str:
@@ -129,7 +151,7 @@ def block_text(el: etree._Element) -> str | None:
         if isinstance(node.tag, str) and node.tag in BLOCK_TAGS:
             node.tail = "\n" + (node.tail or "")
             node.text = "\n" + (node.text or "")
-    lines = (squash(line) for line in el.text_content().split("\n"))
+    lines = (squash(line) for line in text_content(el).split("\n"))
     return "\n\n".join(line for line in lines if line) or None
 
 

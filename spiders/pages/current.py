@@ -26,6 +26,7 @@ from spiders.pages.common import (
     split_names,
     squash,
     strip_non_text,
+    text_content,
     text_of,
     texts,
     xpath,
@@ -105,7 +106,7 @@ def parse_current_document(
     jumbo, body, information = _sections(main)
     item.title = text_of(first(JUMBO_TITLE(jumbo)))
     item.date_text = text_of(first(JUMBO_DATE(jumbo)))
-    item.summary = squash(" ".join(p.text_content() for p in SUMMARY(body)))
+    item.summary = squash(" ".join(text_content(p) for p in SUMMARY(body)))
     item.authors = texts([a.find(".//span[@class='name']") for a in AUTHOR_PILLS(body)])
     for block in PILL_BLOCKS(body):
         field = PILL_FIELDS.get((text_of(first(BLOCK_TITLE(block))) or "").lower())
@@ -195,7 +196,7 @@ def _versions(main: etree._Element, url: str) -> tuple[list[Version], str | None
         ]
         for lang_pane in inner or [pane]:
             strip_non_text(lang_pane)
-            if not (lang_pane.text_content() or "").strip():
+            if not text_content(lang_pane).strip():
                 continue
             if kind == "original" and not inner:
                 continue  # the original pane holds only scan previews

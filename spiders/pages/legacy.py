@@ -25,6 +25,7 @@ from spiders.pages.common import (
     split_names,
     squash,
     strip_non_text,
+    text_content,
     text_of,
     texts,
 )
@@ -91,7 +92,7 @@ def parse_legacy_document(
     item.canonical_url = absolute(url, canonical.get("href")) if canonical is not None else None
     item.title = text_of(first(DOC_TITLE(root)))
     item.date_text = text_of(first(DOC_DATE(root)))
-    item.summary = squash(" ".join(p.text_content() for p in DOC_SUMMARY(root)))
+    item.summary = squash(" ".join(text_content(p) for p in DOC_SUMMARY(root)))
     for label, value in _labelled_values(info):
         if label in INFO_FIELDS:
             values = texts(LIST_ITEMS(value)) or split_names(text_of(value))
@@ -119,7 +120,7 @@ def parse_legacy_document(
             else VersionType.TRANSCRIPT
         )
         strip_non_text(tab)
-        if not tab.text_content().strip():
+        if not text_content(tab).strip():
             continue
         language = tab.get("data-language")
         item.versions.append(Version(kind, language, html=inner_html(tab)))

@@ -20,7 +20,7 @@ from spiders.pages import (
     parse_legacy_document,
     parse_page,
 )
-from spiders.pages.common import load_html
+from spiders.pages.common import load_html, text_content
 
 MAO = next(d for d in DOCUMENTS if d["record_id"] == "113071")
 LEGACY = next(d for d in DOCUMENTS if d["generation"] == "legacy")
@@ -74,7 +74,7 @@ def test_nesting_within_the_limit_parses_as_before():
 def test_other_fatal_errors_do_not_stop_a_page():
     """An unknown encoding name is fatal to libxml2 but the page is still read whole."""
     html = b"<html><head><meta charset='x-bogus-42'></head><body><p>end</p></body></html>"
-    assert load_html(html).text_content().endswith("end")
+    assert text_content(load_html(html)).endswith("end")
 
 
 def test_no_page_of_the_mirror_reaches_a_limit():
