@@ -23,12 +23,16 @@ MOJIBAKE_MARKS = re.compile(
 
 
 def clean_text(value: str) -> str:
+    if value.isascii():  # NFC and mojibake marks concern non-ASCII characters only
+        return value
     if MOJIBAKE_MARKS.search(value):
         value = ftfy.fix_text(value, uncurl_quotes=False, fix_line_breaks=False)
     return unicodedata.normalize("NFC", value)
 
 
 def clean_value(value: Any) -> Any:
+    if value is None:
+        return None
     if isinstance(value, str):  # a vocabulary's value (a StrEnum is a str) is kept as it is
         return value if isinstance(value, Enum) else clean_text(value)
     if isinstance(value, list):
