@@ -34,6 +34,12 @@ def xpath(expression: str) -> etree.XPath:
     return etree.XPath(expression)
 
 
+def xpath_strings(expression: str) -> etree.XPath:
+    """An XPath for text or attribute values, compiled once: plain strs (lxml's default
+    "smart" strings keep a reference to their tree)."""
+    return etree.XPath(expression, smart_strings=False)
+
+
 class PartialParse(ValueError):
     """lxml stopped before the end of the page (a resource limit: elements nested deeper than
     256, a text node over 10 MB): the tree holds only the start of the page, so whatever is
