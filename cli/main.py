@@ -25,16 +25,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, inspect, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
-
-from cli.export import FORMATS, export
+from cli import output
 from cli.output import FORMATS as ROW_FORMATS
 from cli.output import cell, print_text, styled, write_table
 from cli.plot import add_parser as add_plot_parser
@@ -48,18 +45,7 @@ from cli.queries import (
     translation_text,
 )
 from items import CREDIT_FIELDS
-from models.db import (
-    DatabaseUnavailable,
-    DatabaseUrlError,
-    check_database_url,
-    database_url,
-    install_log_redaction,
-    make_engine,
-    normalize_url,
-    prepare_database,
-    redact,
-    safe_url,
-)
+from models.readonly import ReadOnlyEngine, plain_sqlite_file, run
 from models.search import (
     COUNT_CAP,
     MAX_TERMS,
@@ -73,8 +59,26 @@ from models.search import (
     parse_date_bound,
     search,
 )
+from models.urls import (
+    DatabaseUnavailable,
+    DatabaseUrlError,
+    database_url,
+    install_log_redaction,
+    normalize_url,
+    redact,
+    safe_url,
+)
+
+if TYPE_CHECKING:
+    import sqlalchemy
+
+    # A plain SQLite file is read through models.readonly (no SQLAlchemy: docs/performance.md,
+    # "da start-up"); PostgreSQL and other SQLite URLs through SQLAlchemy, imported for them.
+    DaEngine = ReadOnlyEngine | sqlalchemy.Engine
 
 DEFAULT_STATEMENT_TIMEOUT = 30.0  # seconds; DA_STATEMENT_TIMEOUT
+# cli.export.FORMATS, for --help without importing cli.export (a test keeps them the same).
+EXPORT_FORMATS = ("csv", "jsonl", "ris", "csl-json", "bibtex")
 
 
 class UserError(Exception):
@@ -138,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_cmd = commands.add_parser(
         "export", help="documents as CSV, JSONL, RIS, CSL-JSON or BibTeX", **_examples("export")
     )
-    export_cmd.add_argument("--format", required=True, choices=FORMATS)
+    export_cmd.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     export_cmd.add_argument("-o", "--output", required=True, help="file to write ('-' for stdout)")
     _add_filters(export_cmd)
 
@@ -209,9 +213,9 @@ Then open http://127.0.0.1:8001/archive/documents (facets, search, document page
 def _serve(url: str, port: int) -> int:
     """`da serve`: exec Datasette on the SQLite file, on loopback, with the reading room's
     metadata, templates and plugins (datasette/, as `make serve`)."""
-    if make_url(url).get_backend_name() != "sqlite" or not make_url(url).database:
+    path = sqlite_file(url)
+    if path is None:
         raise UserError("serve needs a SQLite file (Datasette does not read PostgreSQL)")
-    path = Path(make_url(url).database or "")
     if not path.is_file():
         raise UserError(f"no database at {path}")
     datasette = Path(sys.executable).parent / "datasette"
@@ -309,9 +313,12 @@ def statement_timeout() -> float:
     return seconds
 
 
-def da_engine(url: str) -> Engine:
-    """`da`'s engine: on PostgreSQL every statement is limited to DA_STATEMENT_TIMEOUT (the
-    server cancels it, even when the client is gone); crawls use models.db.make_engine."""
+def da_engine(url: str) -> sqlalchemy.Engine:
+    """`da`'s SQLAlchemy engine: on PostgreSQL every statement is limited to
+    DA_STATEMENT_TIMEOUT (the server cancels it, even when the client is gone); crawls use
+    models.db.make_engine."""
+    from models.db import make_engine
+
     seconds = statement_timeout()
     if not url.startswith("postgresql") or not seconds:
         return make_engine(url)
@@ -322,6 +329,11 @@ def da_engine(url: str) -> Engine:
 
 def sqlite_file(url: str) -> Path | None:
     """The file of a sqlite:/// URL (None for other databases and in-memory ones)."""
+    plain = plain_sqlite_file(url)
+    if plain is not None:
+        return plain
+    from sqlalchemy.engine import make_url
+
     parsed = make_url(normalize_url(url))
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
@@ -339,29 +351,56 @@ def refuse_missing_file(url: str) -> None:
         )
 
 
-def open_database(url: str, documents: bool = True) -> Engine:
+def open_database(url: str, documents: bool = True) -> DaEngine:
     """An engine on a database that has been crawled into (that holds documents, unless
-    `documents` is False); UserError otherwise. Never creates a SQLite file."""
+    `documents` is False); UserError otherwise. Never creates a SQLite file.
+
+    A plain sqlite:///FILE is opened read-only through models.readonly, without SQLAlchemy;
+    any other URL through SQLAlchemy."""
     statement_timeout()  # a bad DA_STATEMENT_TIMEOUT is said first
     refuse_missing_file(url)
-    engine = da_engine(url)
+    engine: DaEngine
+    path = plain_sqlite_file(url)
     try:
-        if not inspect(engine).has_table("documents"):
+        if path is not None:
+            engine = ReadOnlyEngine(path, timeout=SQLITE_TIMEOUT)
+            with engine.connect() as conn:
+                tables = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'documents'"
+                has_documents_table = run(conn, tables).first() is not None
+        else:
+            from sqlalchemy import inspect
+
+            engine = da_engine(url)
+            has_documents_table = inspect(engine).has_table("documents")
+        if not has_documents_table:
             raise UserError(
                 f"{safe_url(url)} has no archive tables: run `make crawl` (or `da db upgrade`) first"
             )
         if not documents:
             return engine
         with engine.connect() as conn:
-            if not conn.execute(text("SELECT 1 FROM documents LIMIT 1")).first():
+            if not run(conn, "SELECT 1 FROM documents LIMIT 1").first():
                 raise UserError(
                     f"{safe_url(url)} holds no documents yet: run `make crawl` or a `scrapy crawl` first"
                 )
-    except SQLAlchemyError as exc:
+    except Exception as exc:
+        if not database_error(exc):
+            raise
         raise UserError(
             f"cannot read {safe_url(url)}: {redact(' '.join(str(getattr(exc, 'orig', exc)).split()))[:200]}"
         ) from None
     return engine
+
+
+SQLITE_TIMEOUT = 30.0  # seconds a read waits for a writer's lock (as models.db.make_engine)
+
+
+def database_error(exc: BaseException) -> bool:
+    """An error of the database (sqlite3's, or SQLAlchemy's when it is in use), not of `da`."""
+    if isinstance(exc, sqlite3.Error):
+        return True
+    errors = sys.modules.get("sqlalchemy.exc")  # not imported: no SQLAlchemy error possible
+    return errors is not None and isinstance(exc, errors.SQLAlchemyError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -372,15 +411,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     url = database_url(args.db)
-    install_log_redaction(url)
+    plain_file = plain_sqlite_file(url) is not None
+    if not plain_file:
+        # A plain sqlite:///FILE has no password to mask, and `da` logs nothing on it: logging
+        # is imported for the other URLs only.
+        install_log_redaction(url)
     try:
-        try:
-            check_database_url(url)
-        except DatabaseUrlError as exc:
-            raise UserError(str(exc)) from None
+        if not plain_file:  # a plain sqlite:///FILE needs no SQLAlchemy to check it
+            from models.db import check_database_url
+
+            try:
+                check_database_url(url)
+            except DatabaseUrlError as exc:
+                raise UserError(str(exc)) from None
         if args.command == "serve":
             return _serve(url, args.port)
         if args.command == "db":
+            from models.db import prepare_database
+
             prepare_database(url).dispose()
             print(f"{safe_url(url)} is at the newest schema")
             return 0
@@ -398,18 +446,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseUnavailable as exc:
         print(redact(f"da {args.command}: {exc}"), file=sys.stderr)
         return 1
-    except SQLAlchemyError as exc:
+    except BrokenPipeError:  # `da search … | head`
+        return 0
+    except Exception as exc:
+        if not database_error(exc):
+            raise
         reason = " ".join(str(getattr(exc, "orig", exc)).split())[:200]
         print(
             redact(f"da {args.command}: database error on {safe_url(url)}: {reason}"),
             file=sys.stderr,
         )
         return 1
-    except BrokenPipeError:  # `da search … | head`
-        return 0
 
 
-def run_search(engine: Engine, args: argparse.Namespace, filters: Filters) -> int:
+def run_search(engine: DaEngine, args: argparse.Namespace, filters: Filters) -> int:
     dropped = dropped_terms(args.query)
     if dropped:
         print(
@@ -427,16 +477,17 @@ def run_search(engine: Engine, args: argparse.Namespace, filters: Filters) -> in
     if fmt:
         write_table("", headers, rows, fmt)
         return 0
+    # Text with highlights, for a terminal only (rich is not imported for a pipe).
     cells = [
         [styled(h.record_id), styled(h.date_text), styled(h.title),
          styled(h.snippet_text, h.highlights, limit=160)]
         for h in hits
-    ]  # fmt: skip
+    ] if output.is_terminal() else None  # fmt: skip
     _table(_count(engine, args, filters, len(hits)), headers, rows, cells)
     return 0
 
 
-def _count(engine: Engine, args: argparse.Namespace, filters: Filters, shown: int) -> str:
+def _count(engine: DaEngine, args: argparse.Namespace, filters: Filters, shown: int) -> str:
     """ "38 documents", or "20 of 38 documents" when --limit cut them (counted up to
     COUNT_CAP: "20 of 10000+ documents")."""
     if shown < args.limit:
@@ -451,7 +502,7 @@ def _format(args: argparse.Namespace) -> str | None:
     return "json" if getattr(args, "json", False) else getattr(args, "format", None)
 
 
-def run_show(engine: Engine, args: argparse.Namespace, _: Any) -> int:
+def run_show(engine: DaEngine, args: argparse.Namespace, _: Any) -> int:
     with engine.connect() as conn:
         doc_id = document_id(conn, args.record_id.strip())
         if doc_id is None:
@@ -494,7 +545,7 @@ def run_show(engine: Engine, args: argparse.Namespace, _: Any) -> int:
     return 0
 
 
-def run_stats(engine: Engine, args: argparse.Namespace, _: Any) -> int:
+def run_stats(engine: DaEngine, args: argparse.Namespace, _: Any) -> int:
     with engine.connect() as conn:
         numbers = stats(conn)
     if args.json:
@@ -522,7 +573,7 @@ def run_stats(engine: Engine, args: argparse.Namespace, _: Any) -> int:
     return 0
 
 
-def run_runs(engine: Engine, args: argparse.Namespace, _: Any) -> int:
+def run_runs(engine: DaEngine, args: argparse.Namespace, _: Any) -> int:
     with engine.connect() as conn:
         found = last_runs(conn, args.limit)
     fmt = _format(args)
@@ -546,7 +597,7 @@ def run_runs(engine: Engine, args: argparse.Namespace, _: Any) -> int:
     return 0
 
 
-def run_list(engine: Engine, args: argparse.Namespace, _: Any) -> int:
+def run_list(engine: DaEngine, args: argparse.Namespace, _: Any) -> int:
     """da people, archives, places, topics, collections: each with its documents."""
     kind = args.command
     if kind == "archives" and args.fonds:
@@ -589,7 +640,9 @@ def _done(run: dict[str, Any]) -> str:
     return text
 
 
-def run_export(engine: Engine, args: argparse.Namespace, filters: Filters) -> int:
+def run_export(engine: DaEngine, args: argparse.Namespace, filters: Filters) -> int:
+    from cli.export import export
+
     with engine.connect() as conn:
         ids = matching_ids(conn, filters)
         if not ids:

@@ -13,6 +13,7 @@ until `run()` is handed a SQLAlchemy connection.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -81,6 +82,19 @@ def run(conn: Connection, sql: str, params: Mapping[str, Any] | None = None) -> 
     if not isinstance(conn, SAConnection):
         raise TypeError(f"not a database connection: {conn!r}")
     return conn.execute(text(sql), dict(params) if params else None)
+
+
+# A sqlite:///PATH URL whose path SQLAlchemy would take as it is: no query string, no
+# %-escape, no host; not ":memory:", not a "file:" URI.
+_PLAIN_SQLITE = re.compile(r"sqlite(?:\+pysqlite)?:///(?!:memory:$|file:)([^?%]+)")
+
+
+def plain_sqlite_file(url: str) -> Path | None:
+    """The file a plain sqlite:///PATH URL names (the default sqlite:///data/archive.db,
+    sqlite:////abs/path.db), read by ReadOnlyEngine without SQLAlchemy parsing the URL; None
+    for any other URL (PostgreSQL, in-memory, with a query or an escape: SQLAlchemy's)."""
+    match = _PLAIN_SQLITE.fullmatch(url)
+    return Path(match.group(1)) if match else None
 
 
 # -- The read-only SQLite engine --------------------------------------------------------------

@@ -15,7 +15,7 @@ from conftest import PROJECT, query, run_scrapy
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 
-from models import db
+from models import db, urls
 from models.db import normalize_url, redact, safe_url, url_secrets
 
 SECRETS = ("S3cr@tPw", "S3cr%40tPw", "S3cretPw", "Pa@ssw0rd", "Pa%40ssw0rd", "ssw0rd")
@@ -62,7 +62,7 @@ def test_an_unencoded_at_belongs_to_the_password():
 
 
 def test_log_records_and_their_tracebacks_are_masked(monkeypatch):
-    monkeypatch.setattr(db, "_secrets", set())
+    monkeypatch.setattr(urls, "_secrets", set())  # the passwords registered (models/urls.py)
     db.register_secrets("postgresql+psycopg://u:S3cr%40tPw@h/d")
     stream = []
 
@@ -167,7 +167,7 @@ def test_what_the_store_and_the_run_record_is_masked(tmp_path, monkeypatch):
     from models import runs
     from models.documents import one_line
 
-    monkeypatch.setattr(db, "_secrets", set())
+    monkeypatch.setattr(urls, "_secrets", set())  # the passwords registered (models/urls.py)
     db.register_secrets("postgresql://u:S3cr%40tPw@h/d")
     db.register_secrets("postgresql://u@h/d?password=S3cretPw")
     assert_no_secret(one_line(RuntimeError("login S3cr@tPw failed")))
