@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lxml import etree
@@ -34,9 +36,6 @@ from spiders.pages.common import (
 from spiders.pages.results import CollectionIndex, CollectionPage, ListingPage, listing_entry
 
 MAIN = css("main#main")
-CANONICAL = css('link[rel="canonical"]')
-SHORTLINK = css('link[rel="shortlink"]')
-DRUPAL_SETTINGS = css('script[data-drupal-selector="drupal-settings-json"]')
 CURRENT_PATH_NODE = re.compile(r'"currentPath"\s*:\s*"node\\?/(\d+)"')
 
 # Each looked up within its section only (see _sections): fewer elements to walk.
@@ -56,12 +55,9 @@ PILL_BLOCKS = xpath(".//div[contains(@class, 'pill-block')]")
 BLOCK_TITLE = xpath(".//h3[contains(@class, 'title')]")
 PILL_NAMES = xpath(".//a[contains(@class, 'pill')]//span[@class = 'name']")
 INFO_BLOCKS = xpath(".//div[contains(@class, 'information-block')]")
-INFO_LABEL = xpath("./h3[contains(@class, 'sub-title')]")
-INFO_VALUE = xpath("./div[contains(concat(' ', @class, ' '), ' text ')]")
-PARAGRAPHS = xpath(".//p")
-CITATION_URL = xpath(".//a[@id = 'citation-url']")
-DOWNLOAD = xpath(".//a[substring(@href, string-length(@href) - 8) = '/download']")
-RELATED_ROWS = xpath(".//*[@data-history-node-id]//a[contains(@href, '/document/')]")
+# The elements that hold a related document's row: walking the attribute axis is much
+# faster in libxml2 than a predicate on every element (`.//*[@data-history-node-id]`).
+HISTORY_NODES = xpath(".//@data-history-node-id/..")
 
 LISTING_LINKS = css('td.document a[href^="/document/"], td.document a[href*="/document/"]')
 COUNT_LINE = re.compile(r"(\d[\d,]*)\s*-\s*(\d[\d,]*)\s+of\s+(\d[\d,]*)")
@@ -101,8 +97,9 @@ def parse_current_document(
     if main is None:
         raise ValueError("no <main id='main'> element: not a current-site document page")
     item = DocumentItem(url=url, site_generation=SiteGeneration.CURRENT, fetched_at=fetched_at)
-    item.canonical_url = _link_href(root, CANONICAL, url)
-    item.node_id = _node_id(root, url)
+    links = _head_links(root, url)
+    item.canonical_url = links.canonical_url
+    item.node_id = links.node_id()
     jumbo, body, information = _sections(main)
     item.title = text_of(first(JUMBO_TITLE(jumbo)))
     item.date_text = text_of(first(JUMBO_DATE(jumbo)))
@@ -120,20 +117,29 @@ def parse_current_document(
         prefix = "This document was made possible with support from"
         if donated and donated.startswith(prefix):
             item.donors = split_names(donated[len(prefix) :])
-    citation_url = text_of(first(CITATION_URL(main)))
+    citation_url = text_of(next((a for a in main.iter("a") if a.get("id") == "citation-url"), None))
     item.record_id = item.record_id or record_id_from_url(citation_url)
-    download = first(DOWNLOAD(body))
+    download = next((a for a in body.iter("a") if a.get("href", "").endswith("/download")), None)
     item.download_url = absolute(url, download.get("href")) if download is not None else None
-    item.related_urls = _unique(
-        absolute(url, a.get("href")) for a in RELATED_ROWS(main) if a.get("href")
-    )
+    item.related_urls = _unique(absolute(url, a.get("href")) for a in _related_links(main))
     item.versions, item.text = _versions(body, url)
     if item.download_url is None:
         item.download_url = next((v.url for v in item.versions if v.url), None)
-    item.alias_urls = _unique(
-        [url, item.canonical_url, _link_href(root, SHORTLINK, url), citation_url]
-    )
+    item.alias_urls = _unique([url, item.canonical_url, links.shortlink_url, citation_url])
     return item
+
+
+def _related_links(main: etree._Element) -> list[etree._Element]:
+    """The links to documents inside related-document rows (elements with a
+    data-history-node-id below `main`), in page order, each once."""
+    found: dict[etree._Element, None] = {}
+    for row in HISTORY_NODES(main):
+        if row is main:
+            continue
+        for a in row.iterdescendants("a"):
+            if "/document/" in a.get("href", ""):
+                found.setdefault(a, None)
+    return list(found)
 
 
 def _sections(main: etree._Element) -> tuple[etree._Element, etree._Element, etree._Element]:
@@ -151,32 +157,40 @@ def _sections(main: etree._Element) -> tuple[etree._Element, etree._Element, etr
 
 
 def _read_information(main: etree._Element, item: DocumentItem) -> None:
-    """The 'Document Information' blocks: label h3.sub-title, value div.text."""
+    """The 'Document Information' blocks: label h3.sub-title, value div.text (children of
+    the block: looked up among them, not by a query each)."""
     for block in INFO_BLOCKS(main):
-        label = (text_of(first(INFO_LABEL(block))) or "").lower().rstrip(":")
-        value = first(INFO_VALUE(block))
+        label_el = _child(block, "h3", lambda cls: "sub-title" in cls)
+        label = (text_of(label_el) or "").lower().rstrip(":")
+        value = _child(block, "div", lambda cls: " text " in f" {cls} ")  # the class token
         if value is None:
             continue
-        pills = texts(PILL_NAMES(value))
         if label == "source":
             item.source = text_of(value)
         elif label in {"original archive", "original archives"}:
-            item.original_archives = pills or texts([value])
+            item.original_archives = texts(PILL_NAMES(value)) or texts([value])
         elif label == "rights":
-            paragraphs = texts(PARAGRAPHS(value))
+            paragraphs = texts(value.iterdescendants("p"))
             item.rights = "\n\n".join(paragraphs) if paragraphs else text_of(value)
         elif label == "original uploaded date":
             item.uploaded_date = text_of(value)  # YYYY-MM-DD; checked by the validator
         elif label in {"language", "languages"}:
-            item.languages = pills or split_names(text_of(value))
+            item.languages = texts(PILL_NAMES(value)) or split_names(text_of(value))
         elif label == "record id":
             item.record_id = text_of(value)
         elif label == "type":
             item.document_type = text_of(value)
         elif label == "donors":
-            item.donors = pills or split_names(text_of(value))
+            item.donors = texts(PILL_NAMES(value)) or split_names(text_of(value))
         elif label in {"original classification", "classification"}:
             item.classification = text_of(value)
+
+
+def _child(
+    parent: etree._Element, tag: str, class_matches: Callable[[str], bool]
+) -> etree._Element | None:
+    """The first child element with this tag whose class attribute matches."""
+    return next((el for el in parent if el.tag == tag and class_matches(el.get("class", ""))), None)
 
 
 def _versions(main: etree._Element, url: str) -> tuple[list[Version], str | None]:
@@ -291,7 +305,7 @@ def parse_current_collection(html: str | bytes | etree._Element, url: str) -> Co
     main = first(MAIN(root))
     if main is None:
         raise ValueError("no <main id='main'> element: not a current-site collection page")
-    node_id = _node_id(root, url)
+    node_id = _head_links(root, url).node_id()
     topic_id = None
     for link in main.iter("a"):
         match = TOPIC_FACET.search(link.get("href", ""))
@@ -329,23 +343,53 @@ def parse_current_collection(html: str | bytes | etree._Element, url: str) -> Co
     )
 
 
-def _node_id(root: etree._Element, url: str) -> str | None:
-    """The Drupal node id: settings JSON currentPath, else the shortlink, else the URL."""
-    script = first(DRUPAL_SETTINGS(root))
-    if script is not None and script.text:
-        match = CURRENT_PATH_NODE.search(script.text)
-        if match:
-            return match.group(1)
-        try:
-            current_path = json.loads(script.text).get("path", {}).get("currentPath", "")
-            return node_id_from_url("/" + current_path)
-        except (ValueError, AttributeError):
-            pass
-    return node_id_from_url(_link_href(root, SHORTLINK, url)) or node_id_from_url(url)
+@dataclass
+class _HeadLinks:
+    """The page's canonical and short links and its Drupal settings script (the first of
+    each), found in one walk over the page's <link> and <script> elements."""
+
+    url: str
+    canonical: etree._Element | None = None
+    shortlink: etree._Element | None = None
+    settings: etree._Element | None = None
+
+    @property
+    def canonical_url(self) -> str | None:
+        return _href(self.url, self.canonical)
+
+    @property
+    def shortlink_url(self) -> str | None:
+        return _href(self.url, self.shortlink)
+
+    def node_id(self) -> str | None:
+        """The Drupal node id: settings JSON currentPath, else the shortlink, else the URL."""
+        script = self.settings
+        if script is not None and script.text:
+            match = CURRENT_PATH_NODE.search(script.text)
+            if match:
+                return match.group(1)
+            try:
+                current_path = json.loads(script.text).get("path", {}).get("currentPath", "")
+                return node_id_from_url("/" + current_path)
+            except (ValueError, AttributeError):
+                pass
+        return node_id_from_url(self.shortlink_url) or node_id_from_url(self.url)
 
 
-def _link_href(root: etree._Element, selector, url: str) -> str | None:
-    link = first(selector(root))
+def _head_links(root: etree._Element, url: str) -> _HeadLinks:
+    links = _HeadLinks(url)
+    for el in root.iter("link", "script"):
+        if el.tag == "script":
+            if links.settings is None and el.get("data-drupal-selector") == "drupal-settings-json":
+                links.settings = el
+        elif links.canonical is None and el.get("rel") == "canonical":
+            links.canonical = el
+        elif links.shortlink is None and el.get("rel") == "shortlink":
+            links.shortlink = el
+    return links
+
+
+def _href(url: str, link: etree._Element | None) -> str | None:
     return absolute(url, link.get("href")) if link is not None else None
 
 
