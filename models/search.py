@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from items import CREDIT_FIELDS
@@ -226,36 +226,42 @@ COUNT_CAP = 10_000  # `count_matches` stops counting here ("20 of 10000+")
 
 
 def _match_sql(dialect: str, query: str, where: str) -> tuple[str, dict[str, Any]]:
-    """FROM … WHERE for the documents matching a non-empty query and the filters, with the
-    score and snippet expressions' parameters."""
-    if dialect == "sqlite":
-        return (
-            f"FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid "
-            f"WHERE documents_fts MATCH :q {where}",
-            {"q": fts5_query(query)},
-        )
+    """FROM … WHERE for the documents matching a non-empty query and the filters, on
+    PostgreSQL (SQLite: `_fts5_match`)."""
     return (
         f"FROM documents d WHERE d.search_vector @@ to_tsquery('english', :q) {where}",
         {"q": tsquery(query)},
     )
 
 
-def _date_only_sql(conn: Connection, filters: Filters, where: str, params: dict[str, Any]) -> str:
-    """The filters' WHERE for a search without words, on SQLite: the date range walks the date
-    index that narrows it most (date_start for an early period, date_end for a late one),
-    not the one SQLite picks without statistics (the wrong one, 4x slower)."""
+def _date_index_hint(conn: Connection, filters: Filters, sql: str) -> str:
+    """The date conditions of `sql` made to walk the date index that narrows the range most
+    (date_start for an early period, date_end for a late one), not the one SQLite picks
+    without statistics (the wrong one, 4x slower): the other condition is checked in the
+    same (date_start, date_end) / (date_end, date_start) index, never in the rows."""
     if conn.dialect.name != "sqlite" or not (filters.date_from and filters.date_to):
-        return where
+        return sql
     first, last = run(
         conn,
         "SELECT (SELECT min(date_start) FROM documents), (SELECT max(date_end) FROM documents)",
     ).one()  # two index look-ups
     if first is None or last is None:
-        return where
+        return sql
     first, last = dt.date.fromisoformat(str(first)[:10]), dt.date.fromisoformat(str(last)[:10])
     if (filters.date_to - first) <= (last - filters.date_from):
-        return where.replace("d.date_end >= :date_from", "+d.date_end >= :date_from")
-    return where.replace("d.date_start <= :date_to", "+d.date_start <= :date_to")
+        return sql.replace("d.date_end >= :date_from", "+d.date_end >= :date_from")
+    return sql.replace("d.date_start <= :date_to", "+d.date_start <= :date_to")
+
+
+def _fts5_match(conn: Connection, filters: Filters) -> tuple[str, dict[str, Any]]:
+    """The FTS5 WHERE for a query and the filters, on SQLite: `MATCH :q` and each filter as
+    a set of document ids, found once and checked against each match's rowid (`+rowid`: a
+    rowid constraint would make FTS5 re-read the terms' lists for every id of the set)."""
+    sets, params = _id_sets(filters)
+    where = "documents_fts MATCH :q" + "".join(
+        f" AND +documents_fts.rowid IN ({_date_index_hint(conn, filters, s)})" for s in sets
+    )
+    return where, params
 
 
 def search(
@@ -278,56 +284,31 @@ def search(
     check_query(query)
     with engine.connect() as conn:
         dialect = conn.dialect.name
-        where, params = _filter_sql(filters, dialect)
-        params |= {"start": START, "stop": STOP, "limit": limit}
-        if query and query.strip():
-            source, extra = _match_sql(dialect, query, where)
-            params |= extra
-            if dialect == "sqlite":
-                score = "-bm25(documents_fts, 10.0, 5.0, 1.0, 3.0, 2.0)"
-                order = "m.score DESC, d.date_start" if sort == "rank" else DATE_ORDER
-                inner_order = "score DESC, d.date_start" if sort == "rank" else DATE_ORDER
-                # The page's ids first; then its rows and snippets (FTS5 makes a snippet only
-                # in a MATCH scan: the page's rowids, each found by the index).
-                inner = f"SELECT d.id AS id, {score} AS score {source} ORDER BY {inner_order} LIMIT :limit"
-                if sort == "rank" and not where:
-                    # Without filters the ranking needs no documents row: the best scores from
-                    # the index alone, with a margin for ties that the date then orders.
-                    inner = f"""SELECT rowid AS id, {score} AS score FROM documents_fts
-                                WHERE documents_fts MATCH :q ORDER BY score DESC LIMIT :margin"""
-                    params["margin"] = 2 * limit + 30
-                # Then one MATCH scan makes the page's snippets (FTS5 makes them only in a MATCH
-                # scan; a look-up by rowid per hit re-reads the terms' lists every time).
-                sql = f"""
-                    WITH m AS MATERIALIZED ({inner}),
-                    page AS MATERIALIZED (SELECT m.id, m.score FROM m JOIN documents d ON d.id = m.id
-                                          ORDER BY {order} LIMIT :limit)
-                    SELECT d.record_id, d.title, d.date_text, d.date_start, d.canonical_url, m.score,
-                           snippet(documents_fts, -1, :start, :stop, '…', 16) AS snippet
-                    FROM documents_fts JOIN page AS m ON m.id = documents_fts.rowid
-                    JOIN documents d ON d.id = m.id
-                    WHERE documents_fts MATCH :q AND documents_fts.rowid BETWEEN
-                          (SELECT min(id) FROM page) AND (SELECT max(id) FROM page)
-                    ORDER BY {order}"""
-            else:
-                # PostgreSQL makes the headline after the LIMIT already; ranking in a
-                # subquery made its planner scan every match where no person matched.
-                order = "score DESC, d.date_start" if sort == "rank" else DATE_ORDER
-                params["headline"] = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=10"
-                sql = f"""
-                    SELECT d.record_id, d.title, d.date_text, d.date_start, d.canonical_url,
-                        ts_rank(d.search_vector, to_tsquery('english', :q)) AS score,
-                        ts_headline('english', concat_ws(' … ', d.title, d.summary, d.subjects::text, d.source, d.text),
-                                    to_tsquery('english', :q), :headline) AS snippet
-                    {source} ORDER BY {order} LIMIT :limit"""
-        else:
-            where = _date_only_sql(conn, filters, where, params)
+        if not (query and query.strip()):
+            where, params = _filter_sql(filters, dialect)
             sql = f"""
                 SELECT d.record_id, d.title, d.date_text, d.date_start, d.canonical_url,
                        0.0 AS score, d.summary AS snippet
-                FROM documents d WHERE 1 = 1 {where}
+                FROM documents d WHERE 1 = 1 {_date_index_hint(conn, filters, where)}
                 ORDER BY {DATE_ORDER} LIMIT :limit"""
-        rows = run(conn, sql, params).mappings().all()
+            rows = run(conn, sql, params | {"limit": limit}).mappings().all()
+        elif dialect == "sqlite":
+            rows = _fts5_page(conn, query, filters, limit, sort)
+        else:
+            # PostgreSQL makes the headline after the LIMIT already; ranking in a
+            # subquery made its planner scan every match where no person matched.
+            where, params = _filter_sql(filters, dialect)
+            source, extra = _match_sql(dialect, query, where)
+            order = "score DESC, d.date_start" if sort == "rank" else DATE_ORDER
+            params |= extra | {"limit": limit}
+            params["headline"] = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=10"
+            sql = f"""
+                SELECT d.record_id, d.title, d.date_text, d.date_start, d.canonical_url,
+                    ts_rank(d.search_vector, to_tsquery('english', :q)) AS score,
+                    ts_headline('english', concat_ws(' … ', d.title, d.summary, d.subjects::text, d.source, d.text),
+                                to_tsquery('english', :q), :headline) AS snippet
+                {source} ORDER BY {order} LIMIT :limit"""
+            rows = run(conn, sql, params).mappings().all()
     hits = []
     for r in rows:
         plain, spans = split_highlights(r["snippet"])
@@ -338,24 +319,101 @@ def search(
     return hits
 
 
+SCORE = "-bm25(documents_fts, 10.0, 5.0, 1.0, 3.0, 2.0)"  # title, summary, text, subjects, source
+# The tokenizer of documents_fts (migration 0005; a test keeps the two the same): the page's
+# snippets are made in a small FTS5 table of its own rows with the same tokenizer.
+FTS5_COLUMNS = "title, summary, text, subjects, source"
+FTS5_TOKENIZE = "porter unicode61 remove_diacritics 2"
+
+
+def _fts5_page(
+    conn: Connection, query: str, filters: Filters, limit: int, sort: str
+) -> list[dict[str, Any]]:
+    """The page of hits on SQLite: ids and scores from the FTS5 index (ranked, or dated),
+    then the page's rows and snippets.
+
+    Ranked, the best `margin` scores are taken from the index alone and ordered with the
+    date, which breaks ties; when the margin's lowest score equals the page's last, a tie
+    may reach past it, and the ranking is redone over every match (exact either way)."""
+    match, params = _fts5_match(conn, filters)
+    params |= {"q": fts5_query(query), "limit": limit}
+    if sort == "rank":
+        inner = f"SELECT rowid AS id, {SCORE} AS score FROM documents_fts WHERE {match} ORDER BY score DESC LIMIT :margin"
+        order = "m.score DESC, d.date_start"
+    else:
+        inner = f"""SELECT d.id AS id, NULL AS score FROM documents d
+                    WHERE d.id IN (SELECT rowid FROM documents_fts WHERE {match})
+                    ORDER BY {DATE_ORDER} LIMIT :limit"""
+        order = DATE_ORDER
+    sql = f"""
+        WITH m AS MATERIALIZED ({inner})
+        SELECT d.id, d.record_id, d.title, d.date_text, d.date_start, d.canonical_url, m.score,
+               (SELECT count(*) FROM m) AS taken, (SELECT min(score) FROM m) AS floor
+        FROM m JOIN documents d ON d.id = m.id ORDER BY {order} LIMIT :limit"""
+    margin = 2 * limit + 30
+    rows = [dict(r) for r in run(conn, sql, params | {"margin": margin}).mappings().all()]
+    full = sort == "rank" and len(rows) == limit and rows[0]["taken"] == margin
+    if full and rows[-1]["floor"] == rows[-1]["score"]:  # a tie at the margin's edge
+        rows = [dict(r) for r in run(conn, sql, params | {"margin": -1}).mappings().all()]
+    snippets = _fts5_snippets(conn, [r["id"] for r in rows], params["q"], sort == "date")
+    for row in rows:
+        row["snippet"], score = snippets.get(row["id"], (None, 0.0))
+        row["score"] = score if row["score"] is None else row["score"]
+    return rows
+
+
+def _fts5_snippets(
+    conn: Connection, ids: list[int], match: str, scores: bool
+) -> dict[int, tuple[str | None, float]]:
+    """(snippet, score) of each of the page's documents. FTS5 makes a snippet only in a
+    MATCH scan, which over the whole index costs a pass over every match in the page's rowid
+    range (60 ms for a prefix at 50,000 documents); a table of the page's own rows with the
+    same tokenizer gives the same snippets in a few milliseconds. The score (for a page in
+    date order) comes from the main index, whose statistics BM25 needs."""
+    if not ids:
+        return {}
+    listed = ", ".join(str(int(i)) for i in ids)
+    run(
+        conn,
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.page_fts USING fts5({FTS5_COLUMNS}, tokenize='{FTS5_TOKENIZE}')",
+    )
+    run(conn, "DELETE FROM temp.page_fts")
+    run(
+        conn,
+        f"INSERT INTO temp.page_fts(rowid, {FTS5_COLUMNS}) SELECT id, {FTS5_COLUMNS} FROM documents WHERE id IN ({listed})",
+    )
+    sql = "SELECT rowid, snippet(page_fts, -1, :start, :stop, '…', 16) FROM temp.page_fts WHERE page_fts MATCH :q"
+    found = {
+        int(i): (s, 0.0)
+        for i, s in run(conn, sql, {"q": match, "start": START, "stop": STOP}).all()
+    }
+    if scores:
+        sql = f"SELECT rowid, {SCORE} FROM documents_fts WHERE documents_fts MATCH :q AND rowid IN ({listed})"
+        for i, score in run(conn, sql, {"q": match}).all():
+            found[int(i)] = (found.get(int(i), (None, 0.0))[0], float(score))
+    return found
+
+
 def count_matches(
     engine: Engine, query: str | None, filters: Filters | None = None, cap: int = COUNT_CAP
 ) -> int:
     """How many documents match (at most `cap`: the count stops there), without ranking or
-    snippets; on SQLite a query without filters is counted in the FTS5 index alone."""
+    snippets; on SQLite in the FTS5 index, the filters as id sets (no documents row read)."""
     filters = filters or Filters()
     check_query(query)
     with engine.connect() as conn:
         dialect = conn.dialect.name
-        where, params = _filter_sql(filters, dialect)
-        if query and query.strip():
+        if not (query and query.strip()):
+            where, params = _filter_sql(filters, dialect)
+            source = f"FROM documents d WHERE 1 = 1 {_date_index_hint(conn, filters, where)}"
+        elif dialect == "sqlite":
+            match, params = _fts5_match(conn, filters)
+            source = f"FROM documents_fts WHERE {match}"
+            params["q"] = fts5_query(query)
+        else:
+            where, params = _filter_sql(filters, dialect)
             source, extra = _match_sql(dialect, query, where)
             params |= extra
-            if dialect == "sqlite" and not where:
-                source = "FROM documents_fts WHERE documents_fts MATCH :q"
-        else:
-            where = _date_only_sql(conn, filters, where, params)
-            source = f"FROM documents d WHERE 1 = 1 {where}"
         params["cap"] = cap
         sql = f"SELECT count(*) FROM (SELECT 1 {source} LIMIT :cap) AS matches"
         return int(run(conn, sql, params).scalar_one())
@@ -401,73 +459,101 @@ HAS_NAME = {
 }
 
 
-def _filter_sql(filters: Filters, dialect: str = "sqlite") -> tuple[str, dict[str, Any]]:
-    """SQL conditions on `documents d` for the filters, with their parameters."""
+def _date_clauses(filters: Filters) -> tuple[list[str], dict[str, Any]]:
+    """Documents whose date range reaches into the asked period."""
     clauses: list[str] = []
     params: dict[str, Any] = {}
-    if filters.date_from:  # documents whose date range reaches into the asked period
+    if filters.date_from:
         clauses.append("d.date_end >= :date_from")
         params["date_from"] = filters.date_from
     if filters.date_to:
         clauses.append("d.date_start <= :date_to")
         params["date_to"] = filters.date_to
-    # On SQLite each entity filter is a set of document ids, found once (the few matching
-    # entities, then their documents by the entity_id index), not a subquery run for every
-    # match; PostgreSQL plans the EXISTS form better (the id set took 0.37 s where no person
-    # matched).
-    like_exists = {
-        "person": """EXISTS (SELECT 1 FROM document_people dp JOIN people p ON p.id = dp.entity_id
-                     WHERE dp.document_id = d.id AND (lower(p.name) LIKE :person
-                     OR lower(p.display_name) LIKE :person))""",
-        "place": """EXISTS (SELECT 1 FROM document_places x JOIN places e ON e.id = x.entity_id
-                    WHERE x.document_id = d.id AND lower(e.name) LIKE :place)""",
-        "topic": """EXISTS (SELECT 1 FROM document_topics x JOIN topics e ON e.id = x.entity_id
-                    WHERE x.document_id = d.id AND lower(e.name) LIKE :topic)""",
-        "language": """EXISTS (SELECT 1 FROM document_languages x JOIN languages e ON e.id = x.entity_id
-                       WHERE x.document_id = d.id AND lower(e.name) LIKE :language)""",
-    }
-    like = (
-        like_exists
-        if dialect == "postgresql"
-        else {
-            "person": """d.id IN (SELECT dp.document_id FROM document_people dp WHERE dp.entity_id IN
-                     (SELECT p.id FROM people p WHERE lower(p.name) LIKE :person
-                      OR lower(p.display_name) LIKE :person))""",
-            "place": """d.id IN (SELECT x.document_id FROM document_places x WHERE x.entity_id IN
-                    (SELECT e.id FROM places e WHERE lower(e.name) LIKE :place))""",
-            "topic": """d.id IN (SELECT x.document_id FROM document_topics x WHERE x.entity_id IN
-                    (SELECT e.id FROM topics e WHERE lower(e.name) LIKE :topic))""",
-            "language": """d.id IN (SELECT x.document_id FROM document_languages x WHERE x.entity_id IN
-                       (SELECT e.id FROM languages e WHERE lower(e.name) LIKE :language))""",
-        }
-    )
-    for name, clause in like.items():
+    return clauses, params
+
+
+# The entity filters: the join table and the entity table, and the entity's names compared.
+ENTITY_FILTERS = {
+    "person": ("document_people", "people", ("name", "display_name")),
+    "place": ("document_places", "places", ("name",)),
+    "topic": ("document_topics", "topics", ("name",)),
+    "language": ("document_languages", "languages", ("name",)),
+}
+
+
+def _citation_conditions(filters: Filters, dialect: str) -> tuple[list[str], dict[str, Any]]:
+    """Conditions on one citation `c` (archive and fond on the same citation)."""
+    conditions: list[str] = []
+    params: dict[str, Any] = {}
+    if filters.archive:
+        # The archive's ids first (a few rows), then their citations by the archive_id index;
+        # a citation whose repository names no known archive by its text (lower(repository)
+        # has its own index).
+        conditions.append("(c.archive_id IN (SELECT a.id FROM archives a WHERE lower(a.abbreviation) = :archive "
+                          "OR lower(a.name) LIKE :archive_like) OR lower(c.repository) = :archive)")  # fmt: skip
+        params["archive"] = filters.archive.strip().lower()
+        params["archive_like"] = f"%{params['archive']}%"
+    if filters.fond:
+        conditions.append("c.fond = :fond")
+        params["fond"] = filters.fond.strip()
+    if filters.kind:
+        conditions.append("c.kind = :kind")
+        params["kind"] = filters.kind.strip().lower()
+    if filters.credit:
+        has_name = HAS_NAME.get(dialect, HAS_NAME["sqlite"])
+        credits = " OR ".join(has_name.format(column=column) for column in CREDIT_FIELDS)
+        conditions.append(f"({credits})")
+        params["credit"] = f"%{filters.credit.strip().lower()}%"
+    return conditions, params
+
+
+def _id_sets(filters: Filters, dialect: str = "sqlite") -> tuple[list[str], dict[str, Any]]:
+    """Each filter as a query of the ids of the documents passing it: found once (the few
+    matching entities, then their documents by the entity_id index), not run per match."""
+    sets: list[str] = []
+    dates, params = _date_clauses(filters)
+    if dates:
+        sets.append("SELECT d.id FROM documents d WHERE " + " AND ".join(dates))
+    for name, (links, entities, columns) in ENTITY_FILTERS.items():
         value = getattr(filters, name)
         if value:
-            clauses.append(clause)
+            names = " OR ".join(f"lower(e.{column}) LIKE :{name}" for column in columns)
+            sets.append(f"SELECT x.document_id FROM {links} x WHERE x.entity_id IN "
+                        f"(SELECT e.id FROM {entities} e WHERE {names})")  # fmt: skip
             params[name] = f"%{value.strip().lower()}%"
-    if filters.archive or filters.fond or filters.credit or filters.kind:
-        conditions = ["c.document_id = d.id"]
-        if filters.archive:
-            conditions.append("(lower(a.abbreviation) = :archive OR lower(a.name) LIKE :archive_like "
-                              "OR lower(c.repository) = :archive)")  # fmt: skip
-            params["archive"] = filters.archive.strip().lower()
-            params["archive_like"] = f"%{params['archive']}%"
-        if filters.fond:
-            conditions.append("c.fond = :fond")
-            params["fond"] = filters.fond.strip()
-        if filters.kind:
-            conditions.append("c.kind = :kind")
-            params["kind"] = filters.kind.strip().lower()
-        if filters.credit:
-            has_name = HAS_NAME.get(dialect, HAS_NAME["sqlite"])
-            credits = " OR ".join(has_name.format(column=column) for column in CREDIT_FIELDS)
-            conditions.append(f"({credits})")
-            params["credit"] = f"%{filters.credit.strip().lower()}%"
-        clauses.append(
-            "EXISTS (SELECT 1 FROM citations c LEFT JOIN archives a ON a.id = c.archive_id WHERE "
-            + " AND ".join(conditions) + ")"
-        )  # fmt: skip
+    conditions, extra = _citation_conditions(filters, dialect)
+    if conditions:
+        sets.append("SELECT c.document_id FROM citations c WHERE " + " AND ".join(conditions))
+        params |= extra
+    if filters.collection:
+        sets.append("""SELECT dc.document_id FROM document_collections dc JOIN collections col
+                       ON col.id = dc.collection_id WHERE col.collection_id = :collection""")
+        params["collection"] = filters.collection.strip()
+    return sets, params
+
+
+def _filter_sql(filters: Filters, dialect: str = "sqlite") -> tuple[str, dict[str, Any]]:
+    """SQL conditions on `documents d` for the filters, with their parameters: on SQLite the
+    dates and an id set per other filter; PostgreSQL plans the EXISTS form better (an id set
+    took 0.37 s where no person matched)."""
+    clauses, params = _date_clauses(filters)
+    if dialect != "postgresql":
+        sets, extra = _id_sets(replace(filters, date_from=None, date_to=None), dialect)
+        return "".join(
+            f" AND {c}" for c in clauses + [f"d.id IN ({s})" for s in sets]
+        ), params | extra
+    for name, (links, entities, columns) in ENTITY_FILTERS.items():
+        value = getattr(filters, name)
+        if value:
+            names = " OR ".join(f"lower(e.{column}) LIKE :{name}" for column in columns)
+            clauses.append(f"EXISTS (SELECT 1 FROM {links} x JOIN {entities} e ON e.id = x.entity_id "
+                           f"WHERE x.document_id = d.id AND ({names}))")  # fmt: skip
+            params[name] = f"%{value.strip().lower()}%"
+    conditions, extra = _citation_conditions(filters, dialect)
+    if conditions:
+        clauses.append("EXISTS (SELECT 1 FROM citations c WHERE c.document_id = d.id AND "
+                       + " AND ".join(conditions) + ")")  # fmt: skip
+        params |= extra
     if filters.collection:
         clauses.append("""EXISTS (SELECT 1 FROM document_collections dc JOIN collections col
                           ON col.id = dc.collection_id WHERE dc.document_id = d.id

@@ -76,6 +76,10 @@ class Document(Base):
     __tablename__ = "documents"
     __table_args__ = (
         UniqueConstraint("canonical_url", "record_id", name="uq_documents_canonical_url_record_id"),
+        # A period's documents (date_start <= to AND date_end >= from) from one index walk,
+        # whichever bound narrows it more, without reading a row (migration 0010).
+        Index("ix_documents_date_start_end", "date_start", "date_end"),
+        Index("ix_documents_date_end_start", "date_end", "date_start"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -330,7 +334,11 @@ class Citation(Base):
     """One archival citation of a document's `source`, in order."""
 
     __tablename__ = "citations"
-    __table_args__ = (UniqueConstraint("document_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("document_id", "position"),
+        # `--archive X` also matches a citation by its repository as written (migration 0010).
+        Index("ix_citations_repository_lower", text("lower(repository)")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(
