@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench import crawl, search
+from bench import crawl, search, startup
 from bench.postgres import postgres_url
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
@@ -84,6 +84,7 @@ SIZES = {  # (crawl documents, baseline sample, fault-run documents, search docu
     "quick": (2_000, 300, 1_000, 2_000),
     "full": (10_000, 1_000, 5_000, 50_000),
 }
+STARTUP = {"quick": (200, 7), "full": (200, 21)}  # (documents, runs of each command)
 
 
 def run_crawl(
@@ -161,7 +162,7 @@ def print_crawl(r: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (bench-quick)")
-    parser.add_argument("--only", choices=["crawl", "search"], help="run one part")
+    parser.add_argument("--only", choices=["crawl", "search", "startup"], help="run one part")
     parser.add_argument(
         "--documents", type=int, help="crawl size (default 2,000 quick, 10,000 full)"
     )
@@ -183,6 +184,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "search"):
         results["search"] = run_search(search_documents)
         print_search(results["search"])
+    if args.only in (None, "startup"):
+        startup_documents, repeats = STARTUP["quick" if args.quick else "full"]
+        if args.documents:
+            startup_documents, repeats = min(startup_documents, args.documents), 3
+        results["startup"] = startup.run(startup_documents, repeats)
+        startup.print_startup(results["startup"])
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=1) + "\n")
     print(f"\nresults written to {args.output}")

@@ -40,3 +40,23 @@ def test_harness_runs_at_a_tiny_scale(tmp_path):
     sqlite = figures["search"]["sqlite"]
     assert set(sqlite) >= {"p95_ms", "bare_p95_ms", "ratio_p50", "ratio_p95", "per_query"}
     assert len(sqlite["per_query"]) == 20 and "ours / bare" in result.stdout
+
+
+def test_startup_at_a_tiny_scale(tmp_path):
+    """bench/startup.py: every command measured, the floor and the target in the JSON."""
+    output = tmp_path / "latest.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--only", "startup", "--documents", "20",
+         "--output", str(output)],
+        cwd=PROJECT, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "da start-up" in result.stdout
+    startup = json.loads(output.read_text())["startup"]
+    assert startup["documents"] == 20 and startup["target_ms"] == 200
+    assert [c["command"] for c in startup["commands"]][:2] == ["da --help", "da search armistice"]
+    assert startup["python_floor_ms"] > 0 and startup["search_through_sqlalchemy_ms"] > 0
+    for command in startup["commands"]:
+        assert command["median_ms"] >= command["min_ms"] > 0
+        assert command["no_bytecode_median_ms"] > 0 and command["ratio"] > 0
+    assert startup["within_target"] == (startup["worst_median_ms"] <= 200)
