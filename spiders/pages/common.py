@@ -169,7 +169,7 @@ def block_text(el: etree._Element) -> str | None:
 # checks the two agree).
 _SEGMENTS = r"(?:/(?!\.\.?(?:/|$))[A-Za-z0-9._~!$&'()*+,=:@%-]+)*/?"
 PLAIN_ABSOLUTE = re.compile(rf"https?://[A-Za-z0-9.:-]+{_SEGMENTS}")
-PLAIN_ROOTED = re.compile(rf"/(?!/){_SEGMENTS}")
+PLAIN_ROOTED = re.compile(rf"(?=/)(?!//){_SEGMENTS}")
 PLAIN_BASE = re.compile(r"(https?://[A-Za-z0-9.:-]+)(?:[/?#][^\t\r\n]*)?")
 
 

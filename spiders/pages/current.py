@@ -58,6 +58,7 @@ INFO_BLOCKS = xpath(".//div[contains(@class, 'information-block')]")
 # The elements that hold a related document's row: walking the attribute axis is much
 # faster in libxml2 than a predicate on every element (`.//*[@data-history-node-id]`).
 HISTORY_NODES = xpath(".//@data-history-node-id/..")
+ID_OWNERS = xpath(".//@id/..")  # the elements with an id (the element itself included)
 
 LISTING_LINKS = css('td.document a[href^="/document/"], td.document a[href*="/document/"]')
 COUNT_LINE = re.compile(r"(\d[\d,]*)\s*-\s*(\d[\d,]*)\s+of\s+(\d[\d,]*)")
@@ -205,9 +206,8 @@ def _versions(main: etree._Element, url: str) -> tuple[list[Version], str | None
             continue
         for obj in PDF_PREVIEWS(pane):
             versions.append(Version(kind, _pane_language(pane), url=absolute(url, obj.get("data"))))
-        inner = [
-            p for p in pane.iter() if p is not pane and str(p.get("id", "")).startswith(f"{kind}-")
-        ]
+        prefix = f"{kind}-"  # the language panes inside: translation-English, …
+        inner = [el for el in ID_OWNERS(pane) if el is not pane and el.get("id").startswith(prefix)]
         for lang_pane in inner or [pane]:
             strip_non_text(lang_pane)
             if not text_content(lang_pane).strip():

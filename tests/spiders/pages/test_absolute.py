@@ -8,6 +8,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from spiders.pages import common
 from spiders.pages.common import absolute
 
 BASES = [
@@ -55,3 +56,18 @@ def test_same_as_urljoin(base, href):
 def test_plain_paths_same_as_urljoin(base, path):
     for href in ("/" + "/".join(path), "https://h.org/" + "/".join(path), "/".join(path)):
         assert absolute(base, href) == reference(base, href)
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "/document/118508/download",
+        "/",
+        "https://digitalarchive.wilsoncenter.org/node/94237",
+        "http://digitalarchive.wilsoncenter.org/document/1",
+    ],
+)
+def test_plain_links_take_the_fast_path(monkeypatch, href):
+    """The links every page has do not pay for urljoin."""
+    monkeypatch.setattr(common, "urljoin", None)  # a call would raise TypeError
+    assert absolute(BASES[0], href) == urljoin(BASES[0], href)
