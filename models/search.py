@@ -5,8 +5,9 @@ Query syntax, the same on both (`parse_query` reads it once, `fts5_query` and `t
 it for each engine): words (all must match), `a OR b` (either; OR binds closer than the
 implied AND: `korea truce OR armistice` is korea AND (truce OR armistice)), `NOT word` and
 `-word` (documents without it), "quoted phrases", and prefixes (`armist*`). A query needs at
-least one term that is not excluded. Filters narrow by date, person, place, topic, archive,
-fond, language and collection. Used by the `da` command and by analysts from Python.
+least one term that is not excluded. Common English words (the, of, and: PostgreSQL's list)
+are left out on both engines, as PostgreSQL's parser leaves them out; in a phrase they stay.
+Filters narrow by date, person, place, topic, archive, fond, language and collection. Used by the `da` command and by analysts from Python.
 """
 
 from __future__ import annotations
@@ -147,7 +148,29 @@ def parse_query(query: str | None) -> Query:
         else:
             groups.append([term])
         join_next = negate_next = False
-    return Query(groups, excluded)
+    # Common words go, as PostgreSQL's english parser drops them from its tree (so a query
+    # means the same on both engines): from each group, then the groups left empty.
+    groups = [kept for g in groups if (kept := [t for t in g if not _is_stop_word(t)])]
+    return Query(groups, [t for t in excluded if not _is_stop_word(t)])
+
+
+# PostgreSQL's english stop words (tsearch_data/english.stop; a test compares the two).
+STOP_WORDS = frozenset(
+    """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
+    she her hers herself it its itself they them their theirs themselves what which who whom
+    this that these those am is are was were be been being have has had having do does did
+    doing a an the and but if or because as until while of at by for with about against
+    between into through during before after above below to from up down in out on off over
+    under again further then once here there when where why how all any both each few more
+    most other some such no nor not only own same so than too very s t can will just don
+    should now""".split()
+)
+
+
+def _is_stop_word(term: Term) -> bool:
+    """A single common word; inside a phrase or as a prefix it stays, as on PostgreSQL."""
+    return not term.phrase and not term.prefix and term.words.lower() in STOP_WORDS
 
 
 def all_terms(query: str) -> list[tuple[str, bool, bool]]:
@@ -213,6 +236,11 @@ def check_query(query: str | None) -> None:
         if parsed.excluded:
             raise SearchError(
                 f"nothing to search for in {query!r}: a query needs a word that is not excluded"
+            )
+        if any(t is not None and not t.phrase for _, t, _ in _lex(query)):
+            raise SearchError(
+                f"nothing to search for in {query!r}: common words (the, of, and, …) "
+                "are not searched for; add a word that names something"
             )
         raise SearchError(f"nothing to search for in {query!r}")
 

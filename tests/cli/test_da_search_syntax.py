@@ -12,7 +12,7 @@ import pytest
 from da_documents import database, item
 from test_cli import da
 
-from models.search import MAX_TERMS, fts5_query, parse_query, tsquery
+from models.search import MAX_TERMS, STOP_WORDS, fts5_query, parse_query, tsquery
 
 DATA = tomllib.loads((Path(__file__).parent / "data" / "search_syntax.toml").read_text())
 
@@ -65,8 +65,8 @@ def test_the_same_expression_for_both_engines():
         fts5_query('armistice "cold war" OR truce*') == '"armistice" AND ("cold war" OR "truce"*)'
     )
     assert tsquery('armistice "cold war" OR truce*') == "armistice & ((cold <-> war) | truce:*)"
-    parsed = parse_query("a b OR c NOT d -e")
-    assert [[t.words for t in g] for g in parsed.groups] == [["a"], ["b", "c"]]
+    parsed = parse_query("w b OR c NOT d -e")
+    assert [[t.words for t in g] for g in parsed.groups] == [["w"], ["b", "c"]]
     assert [t.words for t in parsed.excluded] == ["d", "e"]
 
 
@@ -85,3 +85,18 @@ def test_unquoted_excluded_words_are_part_of_the_query(capsys, syntax_db):
         da(capsys, "--db", syntax_db, "search", "molotov", "--bogus")
     assert exit_.value.code == 2
     assert "unrecognized arguments: --bogus" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("query", ["the", "or not", "The OR of"])
+def test_only_common_words_is_one_line_and_exit_2(capsys, syntax_db, query):
+    code, out, err = da(capsys, "--db", syntax_db, "search", query)
+    assert code == 2 and out == ""
+    assert err.startswith(f"da search: nothing to search for in {query!r}: common words")
+    assert err.count("\n") == 1
+
+
+def test_the_common_words_are_postgresql_s():
+    files = sorted(Path("/usr/share/postgresql").glob("*/tsearch_data/english.stop"))
+    if not files:
+        pytest.skip("no PostgreSQL english.stop on this machine")
+    assert set(files[-1].read_text().split()) == STOP_WORDS
