@@ -1,6 +1,7 @@
 """Crawl benchmarks on the synthetic mirror (bench/mirror.py, its own process): our crawler
-against the baselines B0 and B1, parse throughput, re-crawls, fault injection, kill -9 and
-resume. Each function returns the figures that go into bench/results/latest.json."""
+against the baselines B0 and B1, re-crawls, fault injection, kill -9 and resume (parse
+throughput: bench/parse.py). Each function returns the figures that go into
+bench/results/latest.json."""
 
 from __future__ import annotations
 
@@ -204,37 +205,6 @@ def resume(documents: int, folder: Path) -> dict[str, Any]:
     return {"killed_after_fetches": first_fetches, "committed_before_kill": committed, "complete": stored == documents,
             "stored": stored, "duplicate_fetches": duplicate, "duplicate_fetch_ratio": round(duplicate / documents, 4),
             "returncode": finish.returncode}  # fmt: skip
-
-
-def parse_throughput(pages: int = 500) -> dict[str, Any]:
-    """Parse + normalize document pages in process, against BeautifulSoup(html.parser)."""
-    from bench.baseline_b0 import extract
-    from bench.mirror import Archive
-    from pipelines.citations import CitationsPipeline
-    from pipelines.clean import CleanTextPipeline
-    from pipelines.dates import DatesPipeline
-    from pipelines.names import NamesPipeline
-    from spiders.pages import parse_page
-
-    archive = Archive(pages)
-    html = [
-        (archive.document_page(d["slug"]).decode(), f"http://127.0.0.1/document/{d['slug']}")
-        for d in archive.docs
-    ]
-    normalizers = (CleanTextPipeline(), DatesPipeline(), CitationsPipeline(), NamesPipeline())
-    started = time.process_time()
-    for page, url in html:
-        item = parse_page(page, url).item  # type: ignore[union-attr]  # document pages only
-        for normalizer in normalizers:
-            normalizer.process_item(item)
-    ours_cpu = time.process_time() - started
-    sample = html[: max(50, pages // 5)]
-    started = time.process_time()
-    for page, _ in sample:
-        extract(page)
-    bs4_cpu = (time.process_time() - started) * len(html) / len(sample)
-    return {"pages": pages, "pages_per_cpu_s": round(pages / ours_cpu, 1),
-            "bs4_pages_per_cpu_s": round(pages / bs4_cpu, 1), "bs4_ratio": round(bs4_cpu / ours_cpu, 2)}  # fmt: skip
 
 
 def scale(documents: int, folder: Path) -> dict[str, Any]:

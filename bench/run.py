@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench import crawl, search, startup
+from bench import crawl, parse, search, startup
 from bench.postgres import postgres_url
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
@@ -84,6 +84,7 @@ SIZES = {  # (crawl documents, baseline sample, fault-run documents, search docu
     "quick": (2_000, 300, 1_000, 2_000),
     "full": (10_000, 1_000, 5_000, 50_000),
 }
+PARSE_PAGES = 500  # rendered document pages for the parse measure (fewer in a tiny run)
 STARTUP = {"quick": (200, 7), "full": (200, 21)}  # (documents, runs of each command)
 
 
@@ -109,7 +110,7 @@ def run_crawl(
                 "runs": cold,
             },
         }
-        results["parse"] = crawl.parse_throughput()
+        results["parse"] = parse.run(min(PARSE_PAGES, documents))
         results["recrawl"] = crawl.recrawl(documents, work)
         results["recrawl"]["bytes_ratio"] = results["recrawl"]["no_change"]["bytes_ratio"]
         results["recrawl"]["rows_written"] = results["recrawl"]["no_change"]["rows_written"]
@@ -134,9 +135,7 @@ def print_crawl(r: dict[str, Any]) -> None:
         print(f"{label:<10}{c['pages_per_s']:>9}{c['items_per_s']:>9}{c['cpu_ms_per_page']:>13}{c['peak_rss_mb']:>9}"
               f"{c['pages']:>10}{c['bytes'] / 1e6:>8.1f}")  # fmt: skip
     print(f"ours / B0 = {r['cold']['b0_ratio']}x, ours / B1 = {r['cold']['b1_ratio']}x (pages/s)")
-    p = r["parse"]
-    print(f"\nParse + normalize: {p['pages_per_cpu_s']} pages per CPU-second; BeautifulSoup(html.parser) "
-          f"{p['bs4_pages_per_cpu_s']}: {p['bs4_ratio']}x")  # fmt: skip
+    parse.print_parse(r["parse"])
     print("\nRe-crawl            requests   bytes ratio  rows written   seconds")
     for key in ("no_change", "one_percent_changed"):
         x = r["recrawl"][key]
@@ -162,7 +161,9 @@ def print_crawl(r: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (bench-quick)")
-    parser.add_argument("--only", choices=["crawl", "search", "startup"], help="run one part")
+    parser.add_argument(
+        "--only", choices=["crawl", "parse", "search", "startup"], help="run one part"
+    )
     parser.add_argument(
         "--documents", type=int, help="crawl size (default 2,000 quick, 10,000 full)"
     )
@@ -181,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
         scale = 0 if args.quick or args.documents else 50_000
         results |= run_crawl(documents, sample, fault_documents, scale)
         print_crawl(results)
+    if args.only == "parse":  # (a full run measures it with the crawl)
+        results["parse"] = parse.run(min(PARSE_PAGES, args.documents or PARSE_PAGES))
+        parse.print_parse(results["parse"])
     if args.only in (None, "search"):
         results["search"] = run_search(search_documents)
         print_search(results["search"])

@@ -9,6 +9,11 @@ import sys
 
 from conftest import PROJECT
 
+PARSE_FIGURES = {
+    "pages", "pages_per_cpu_s", "ms_per_page", "floor_pages_per_cpu_s", "floor_ms_per_page",
+    "floor_ratio", "bs4_pages_per_cpu_s", "bs4_ratio",
+}  # fmt: skip
+
 
 def test_harness_runs_at_a_tiny_scale(tmp_path):
     output = tmp_path / "latest.json"
@@ -26,7 +31,9 @@ def test_harness_runs_at_a_tiny_scale(tmp_path):
         "baseline_b1_pages_per_s",
         "peak_rss_mb",
     }
-    assert set(figures["parse"]) >= {"pages_per_cpu_s", "bs4_ratio"}
+    assert set(figures["parse"]) >= PARSE_FIGURES | {"real", "rendered", "target_met"}
+    assert set(figures["parse"]["rendered"]) >= PARSE_FIGURES
+    assert "ours/floor" in result.stdout
     assert figures["cold"]["runs"]["ours"]["documents"] == 60
     assert figures["recrawl"]["rows_written"] == 0
     assert figures["recrawl"]["bytes_ratio"] <= 0.05
@@ -60,3 +67,23 @@ def test_startup_at_a_tiny_scale(tmp_path):
         assert command["median_ms"] >= command["min_ms"] > 0
         assert command["no_bytecode_median_ms"] > 0 and command["ratio"] > 0
     assert startup["within_target"] == (startup["worst_median_ms"] <= 200)
+
+
+def test_parse_at_a_tiny_scale(tmp_path):
+    """bench/parse.py: both sets of pages, ours against the floor and B0, in the JSON."""
+    output = tmp_path / "latest.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--only", "parse", "--documents", "30",
+         "--output", str(output)],
+        cwd=PROJECT, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "ours/floor" in result.stdout and "target (" in result.stdout
+    parse = json.loads(output.read_text())["parse"]
+    assert parse["rendered"]["pages"] == 30 and set(parse["rendered"]) >= PARSE_FIGURES
+    for figures in (parse, parse["rendered"]):
+        assert figures["floor_ratio"] > 1  # nothing parses and extracts faster than a parse
+        assert figures["bs4_ratio"] > 1 and figures["pages_per_cpu_s"] > 0
+    if "skipped" not in parse["real"]:  # ../shared/site/real/ is optional
+        assert parse["measured_on"] == "real" and parse["real"]["distinct_pages"] >= 1
+    assert parse["target_met"] == (parse["pages_per_cpu_s"] >= 1000 and parse["bs4_ratio"] >= 15)
