@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from items import PageType, SiteGeneration
-from spiders.pages.common import css, first, load_html, text_of, xpath_strings
+from spiders.pages.common import css, load_html, text_of, xpath_strings
 
 CHALLENGE_TITLE = re.compile(
     r"^(just a moment|attention required|access denied|please wait|checking your browser)",
@@ -33,13 +33,7 @@ SCRIPT_TEXTS = xpath_strings("descendant-or-self::script/text()")
 BLOCKED_TEXT = re.compile(r"you have been blocked|enable javascript and cookies to continue", re.I)
 ERROR_TITLE = re.compile(r"^(page not found|404\b|not found|error\b)", re.I)
 
-TITLE = css("head > title")
-HEADINGS = css("h1, h2")
-DRUPAL_MARKERS = css(
-    'script[data-drupal-selector="drupal-settings-json"], meta[name="Generator"][content^="Drupal"]'
-)
 MAIN = css("main#main")
-CURRENT_DOCUMENT = css("main section.jumbotron-document")
 CURRENT_COLLECTION = css("main section.jumbotron-topic, main section.jumbotron-collection")
 CURRENT_INDEX = css("main .topic-list, main .topics-index")
 CURRENT_LISTING = css("main table.table-striped, main .view-search, main .views-element-container")
@@ -76,7 +70,7 @@ def detect_page(
         return PageKind(PageType.UNKNOWN, reason=f"unparseable page: {exc}")
     if raw is None and not isinstance(html, etree._Element):
         raw = html
-    title = text_of(first(TITLE(root)))
+    title = text_of(page_title(root))
     # The tree's checks first: cheaper than the raw text's pre-check, which then only
     # confirms a page they flag (as before, a page is a challenge when both say so).
     challenge = _challenge_reason(root, title)
@@ -86,8 +80,8 @@ def detect_page(
     if ERROR_TITLE.match(title):
         return PageKind(PageType.ERROR, reason=f"error page: {title}")
 
-    if DRUPAL_MARKERS(root) or MAIN(root):
-        if CURRENT_DOCUMENT(root):
+    if _has_drupal_markers(root) or MAIN(root):
+        if _is_current_document(root):
             return PageKind(PageType.DOCUMENT, CURRENT)
         if CURRENT_COLLECTION(root):
             return PageKind(PageType.COLLECTION, CURRENT)
@@ -103,6 +97,44 @@ def detect_page(
     if LEGACY_LISTING(root):
         return PageKind(PageType.LISTING, LEGACY)
     return PageKind(PageType.UNKNOWN, reason="not a Digital Archive page (no known markup)")
+
+
+# The markers below are looked up by lxml's tag-filtered walks (in C, no query to evaluate)
+# with the attribute tests in Python: the same elements as the CSS selectors they replace,
+# which cost a query each.
+
+
+CLASS_SPACE = re.compile("[ \t\r\n]+")  # what CSS class selectors split on (not NBSP)
+
+
+def page_title(root: etree._Element) -> etree._Element | None:
+    """`head > title`: the first <title> that is a child of a <head>."""
+    return next((el for el in root.iter("title") if _parent_tag(el) == "head"), None)
+
+
+def _parent_tag(el: etree._Element) -> str | None:
+    parent = el.getparent()
+    return parent.tag if parent is not None else None
+
+
+def _has_drupal_markers(root: etree._Element) -> bool:
+    """The Drupal settings script, or `<meta name="Generator" content="Drupal …">`."""
+    for el in root.iter("script", "meta"):
+        if el.tag == "script":
+            if el.get("data-drupal-selector") == "drupal-settings-json":
+                return True
+        elif el.get("name") == "Generator" and el.get("content", "").startswith("Drupal"):
+            return True
+    return False
+
+
+def _is_current_document(root: etree._Element) -> bool:
+    """`main section.jumbotron-document`: such a section inside a <main>."""
+    return any(
+        "jumbotron-document" in CLASS_SPACE.split(section.get("class", ""))
+        for main in root.iter("main")
+        for section in main.iterdescendants("section")
+    )
 
 
 # Every challenge or block page contains one of these; ordinary pages (even those with
@@ -124,7 +156,7 @@ def might_be_challenge(raw: str | bytes) -> bool:
 
 def challenge_reason(root: etree._Element) -> str | None:
     """Why this page is a Cloudflare challenge or block page, or None if it is not."""
-    return _challenge_reason(root, text_of(first(TITLE(root))))
+    return _challenge_reason(root, text_of(page_title(root)))
 
 
 def _challenge_reason(root: etree._Element, title: str | None) -> str | None:
@@ -136,7 +168,7 @@ def _challenge_reason(root: etree._Element, title: str | None) -> str | None:
         text = script.lower()
         if any(mark in text for mark in CHALLENGE_SCRIPT_MARKS):
             return "challenge page: Cloudflare challenge script"
-    for heading in HEADINGS(root):
+    for heading in root.iter("h1", "h2"):
         heading_text = text_of(heading) or ""
         if BLOCKED_TEXT.search(heading_text):
             return f"block page: {heading_text}"
