@@ -323,16 +323,22 @@ def search(
         elif dialect == "sqlite":
             rows = _fts5_page(conn, query, filters, limit, sort)
         else:
-            # PostgreSQL makes the headline after the LIMIT already; ranking in a
-            # subquery made its planner scan every match where no person matched.
+            # PostgreSQL makes the headline after the LIMIT already. Filtered, the matches
+            # passing the filters are found first (a hash semi-join), then ranked: ranked
+            # first, every match was scored and then checked against the filter one by one
+            # (a person no document names: 589 -> 1.2 ms at 50,000 documents).
             where, params = _filter_sql(filters, dialect)
             source, extra = _match_sql(dialect, query, where)
             order = "score DESC, d.date_start" if sort == "rank" else DATE_ORDER
             params |= extra | {"limit": limit}
             params["headline"] = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=10"
-            sql = f"""
+            rank, first = "ts_rank(d.search_vector, to_tsquery('english', :q))", ""
+            if where:
+                first = f"WITH m AS MATERIALIZED (SELECT d.id, {rank} AS score {source})"
+                source, rank = "FROM m JOIN documents d ON d.id = m.id", "m.score"
+            sql = f"""{first}
                 SELECT d.record_id, d.title, d.date_text, d.date_start, d.canonical_url,
-                    ts_rank(d.search_vector, to_tsquery('english', :q)) AS score,
+                    {rank} AS score,
                     ts_headline('english', concat_ws(' … ', d.title, d.summary, d.subjects::text, d.source, d.text),
                                 to_tsquery('english', :q), :headline) AS snippet
                 {source} ORDER BY {order} LIMIT :limit"""
