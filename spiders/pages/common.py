@@ -105,6 +105,14 @@ def text_content(el: etree._Element) -> str:
     return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
 
 
+CLASS_SPACE = re.compile("[ \t\r\n]+")  # what CSS class selectors split on (not NBSP)
+
+
+def has_class(el: etree._Element, name: str) -> bool:
+    """What the CSS selector `.name` tests (a class token), without a query."""
+    return name in CLASS_SPACE.split(el.get("class", ""))
+
+
 def squash(text: str | None) -> str | None:
     """Collapse all whitespace (non-breaking spaces included) to single spaces; '' -> None."""
     if text is None:

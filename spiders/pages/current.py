@@ -21,6 +21,7 @@ from spiders.pages.common import (
     block_text,
     css,
     first,
+    has_class,
     inner_html,
     load_html,
     node_id_from_url,
@@ -38,10 +39,8 @@ from spiders.pages.results import CollectionIndex, CollectionPage, ListingPage, 
 MAIN = css("main#main")
 CURRENT_PATH_NODE = re.compile(r'"currentPath"\s*:\s*"node\\?/(\d+)"')
 
-# Each looked up within its section only (see _sections): fewer elements to walk.
-JUMBO_DATE = css(".content-block h2.date")
-JUMBO_TITLE = css(".content-block h1.title")
-JUMBO_DONATED = css(".content-block p.donated")
+# Within the jumbotron's `.content-block`s (see _jumbotron): h1.title, h2.date, p.donated.
+JUMBO_FIELDS = {"h1": "title", "h2": "date", "p": "donated"}
 # XPath with plain contains(@class, …) where a CSS class selector would normalise and
 # concatenate every element's class attribute: the hot selectors of the hottest parser.
 TAB_PANES = xpath(".//*[@id='documentTabs']/*[contains(@class, 'tab-pane')]")
@@ -52,7 +51,6 @@ AUTHOR_PILLS = xpath(
     "/following-sibling::ul[contains(@class, 'pill-list')]//a[contains(@class, 'pill')]"
 )
 PILL_BLOCKS = xpath(".//div[contains(@class, 'pill-block')]")
-BLOCK_TITLE = xpath(".//h3[contains(@class, 'title')]")
 PILL_NAMES = xpath(".//a[contains(@class, 'pill')]//span[@class = 'name']")
 INFO_BLOCKS = xpath(".//div[contains(@class, 'information-block')]")
 # The elements that hold a related document's row: walking the attribute axis is much
@@ -102,19 +100,21 @@ def parse_current_document(
     item.canonical_url = links.canonical_url
     item.node_id = links.node_id()
     jumbo, body, information = _sections(main)
-    item.title = text_of(first(JUMBO_TITLE(jumbo)))
-    item.date_text = text_of(first(JUMBO_DATE(jumbo)))
+    heading = _jumbotron(jumbo)
+    item.title = text_of(heading.get("title"))
+    item.date_text = text_of(heading.get("date"))
     item.summary = squash(" ".join(text_content(p) for p in SUMMARY(body)))
     item.authors = texts([a.find(".//span[@class='name']") for a in AUTHOR_PILLS(body)])
     for block in PILL_BLOCKS(body):
-        field = PILL_FIELDS.get((text_of(first(BLOCK_TITLE(block))) or "").lower())
+        title = next((h3 for h3 in block.iterdescendants("h3") if "title" in _class(h3)), None)
+        field = PILL_FIELDS.get((text_of(title) or "").lower())
         if field:
             getattr(item, field).extend(
                 name for name in texts(PILL_NAMES(block)) if name not in getattr(item, field)
             )
     _read_information(information, item)
     if not item.donors:
-        donated = text_of(first(JUMBO_DONATED(jumbo)))
+        donated = text_of(heading.get("donated"))
         prefix = "This document was made possible with support from"
         if donated and donated.startswith(prefix):
             item.donors = split_names(donated[len(prefix) :])
@@ -128,6 +128,18 @@ def parse_current_document(
         item.download_url = next((v.url for v in item.versions if v.url), None)
     item.alias_urls = _unique([url, item.canonical_url, links.shortlink_url, citation_url])
     return item
+
+
+def _jumbotron(jumbo: etree._Element) -> dict[str, etree._Element]:
+    """The first `.content-block h1.title`, `h2.date` and `p.donated` of the jumbotron, by
+    class name, found in one walk of it (it holds a dozen elements) instead of a query each."""
+    found: dict[str, etree._Element] = {}
+    for block in jumbo.iter():
+        if isinstance(block.tag, str) and has_class(block, "content-block"):
+            for el in block.iterdescendants(*JUMBO_FIELDS):
+                if has_class(el, JUMBO_FIELDS[el.tag]):
+                    found.setdefault(JUMBO_FIELDS[el.tag], el)
+    return found
 
 
 def _related_links(main: etree._Element) -> list[etree._Element]:
@@ -187,11 +199,15 @@ def _read_information(main: etree._Element, item: DocumentItem) -> None:
             item.classification = text_of(value)
 
 
+def _class(el: etree._Element) -> str:
+    return el.get("class", "")
+
+
 def _child(
     parent: etree._Element, tag: str, class_matches: Callable[[str], bool]
 ) -> etree._Element | None:
     """The first child element with this tag whose class attribute matches."""
-    return next((el for el in parent if el.tag == tag and class_matches(el.get("class", ""))), None)
+    return next((el for el in parent if el.tag == tag and class_matches(_class(el))), None)
 
 
 def _versions(main: etree._Element, url: str) -> tuple[list[Version], str | None]:

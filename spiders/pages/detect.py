@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from items import PageType, SiteGeneration
-from spiders.pages.common import css, load_html, text_of, xpath_strings
+from spiders.pages.common import css, has_class, load_html, text_of, xpath_strings
 
 CHALLENGE_TITLE = re.compile(
     r"^(just a moment|attention required|access denied|please wait|checking your browser)",
@@ -104,9 +104,6 @@ def detect_page(
 # which cost a query each.
 
 
-CLASS_SPACE = re.compile("[ \t\r\n]+")  # what CSS class selectors split on (not NBSP)
-
-
 def page_title(root: etree._Element) -> etree._Element | None:
     """`head > title`: the first <title> that is a child of a <head>."""
     return next((el for el in root.iter("title") if _parent_tag(el) == "head"), None)
@@ -131,7 +128,7 @@ def _has_drupal_markers(root: etree._Element) -> bool:
 def _is_current_document(root: etree._Element) -> bool:
     """`main section.jumbotron-document`: such a section inside a <main>."""
     return any(
-        "jumbotron-document" in CLASS_SPACE.split(section.get("class", ""))
+        has_class(section, "jumbotron-document")
         for main in root.iter("main")
         for section in main.iterdescendants("section")
     )
