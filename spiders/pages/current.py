@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -173,9 +172,8 @@ def _read_information(main: etree._Element, item: DocumentItem) -> None:
     """The 'Document Information' blocks: label h3.sub-title, value div.text (children of
     the block: looked up among them, not by a query each)."""
     for block in INFO_BLOCKS(main):
-        label_el = _child(block, "h3", lambda cls: "sub-title" in cls)
+        label_el, value = _label_and_value(block)
         label = (text_of(label_el) or "").lower().rstrip(":")
-        value = _child(block, "div", lambda cls: " text " in f" {cls} ")  # the class token
         if value is None:
             continue
         if label == "source":
@@ -203,11 +201,17 @@ def _class(el: etree._Element) -> str:
     return el.get("class", "")
 
 
-def _child(
-    parent: etree._Element, tag: str, class_matches: Callable[[str], bool]
-) -> etree._Element | None:
-    """The first child element with this tag whose class attribute matches."""
-    return next((el for el in parent if el.tag == tag and class_matches(_class(el))), None)
+def _label_and_value(block: etree._Element) -> tuple[etree._Element | None, etree._Element | None]:
+    """The block's first child h3 with "sub-title" in its class, and its first child div
+    with the class token "text", in one look at its children."""
+    label = value = None
+    for el in block:
+        if el.tag == "h3":
+            if label is None and "sub-title" in _class(el):
+                label = el
+        elif el.tag == "div" and value is None and " text " in f" {_class(el)} ":
+            value = el
+    return label, value
 
 
 def _versions(main: etree._Element, url: str) -> tuple[list[Version], str | None]:
