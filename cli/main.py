@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     show_cmd.add_argument(
         "--text", action="store_true", help="the full translation as plain text, nothing else"
     )
-    show_cmd.add_argument("--json", action="store_true")
+    _add_format(show_cmd, "one row per field (lists as JSON); json: the document as one object")
 
     for name, (what, natural) in LISTS.items():
         list_cmd = commands.add_parser(
@@ -129,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats_cmd = commands.add_parser(
         "stats", help="documents by year, archive, language, …; last runs", **_examples("stats")
     )
-    stats_cmd.add_argument("--json", action="store_true")
+    _add_format(stats_cmd, "one row per count: table, value, documents (the totals first)")
 
     runs_cmd = commands.add_parser(
         "runs",
@@ -178,7 +178,8 @@ Syntax (the same on SQLite and PostgreSQL): words must all match; a OR b; NOT wo
     "show": """examples:
   da show 113071
   da show https://digitalarchive.wilsoncenter.org/document/113071
-  da show 113071 --text | less""",
+  da show 113071 --text | less
+  da show 113071 --format json""",
     "people": """examples:
   da people --limit 20
   da people --name zhou --format csv""",
@@ -193,7 +194,8 @@ Syntax (the same on SQLite and PostgreSQL): words must all match; a OR b; NOT wo
   da collections""",
     "stats": """examples:
   da stats
-  da stats --json""",
+  da stats --json
+  da stats --format csv > counts.csv""",
     "runs": """examples:
   da runs --limit 3
   da runs --format jsonl""",
@@ -238,11 +240,12 @@ def _examples(name: str) -> dict[str, Any]:
     }
 
 
-def _add_format(parser: argparse.ArgumentParser) -> None:
+def _add_format(parser: argparse.ArgumentParser, rows: str = "") -> None:
     parser.add_argument(
         "--format",
         choices=ROW_FORMATS,
-        help="tsv, csv, json or jsonl instead of a table (piped: tsv by default)",
+        help="tsv, csv, json or jsonl instead of a table (piped: tsv by default)"
+        + (f"; {rows}" if rows else ""),
     )
     parser.add_argument("--json", action="store_true", help="the same as --format json")
 
@@ -514,8 +517,14 @@ def run_show(engine: DaEngine, args: argparse.Namespace, _: Any) -> int:
             print_text(translation)
             return 0
         details = document_details(conn, doc_id)
-    if args.json:
+    fmt = _format(args)
+    if fmt == "json":
         print(json.dumps(details, ensure_ascii=False, indent=1, default=str))
+        return 0
+    if fmt:  # jsonl: the object on one line; tsv, csv: field and value, lists as JSON
+        rows = [[k, v if not isinstance(v, list | dict) else json.dumps(v, ensure_ascii=False, default=str)]
+                for k, v in details.items()]  # fmt: skip
+        write_table("", ["field", "value"], rows, fmt, records=[details])
         return 0
     scalars = [
         [k, _cell(v)]
@@ -545,11 +554,21 @@ def run_show(engine: DaEngine, args: argparse.Namespace, _: Any) -> int:
     return 0
 
 
+STATS_TABLES = ("by_year", "by_archive", "by_language", "by_collection", "by_date_precision")
+
+
 def run_stats(engine: DaEngine, args: argparse.Namespace, _: Any) -> int:
     with engine.connect() as conn:
         numbers = stats(conn)
-    if args.json:
+    fmt = _format(args)
+    if fmt == "json":
         print(json.dumps(numbers, ensure_ascii=False, indent=1, default=str))
+        return 0
+    if fmt:  # one tidy table of every count (the runs: `da runs --format`)
+        rows: list[list[Any]] = [["total", "documents", numbers["documents"]],
+                                 ["total", "withdrawn", numbers["withdrawn"]]]  # fmt: skip
+        rows += [[key, r["value"], r["documents"]] for key in STATS_TABLES for r in numbers[key]]
+        write_table("", ["table", "value", "documents"], rows, fmt)
         return 0
     print(f"{numbers['documents']} documents ({numbers['withdrawn']} withdrawn)")
     tables: tuple[tuple[str, str], ...] = (
