@@ -12,7 +12,7 @@ from sqlalchemy import Engine, insert, select, text
 
 from bench.synthetic import documents
 from models.db import make_engine, upgrade
-from models.search import Filters, count_matches, fts5_query, search, tsquery
+from models.search import Filters, count_matches, fts5_query, search_page, tsquery
 from models.tables import (
     Archive,
     Citation,
@@ -95,11 +95,13 @@ def build(engine: Engine, n: int, batch: int = 2000) -> None:
 
 
 def da_search(engine: Engine, query: str, filters: Filters) -> int:
-    """What `da search` asks of the database: the page of hits (ranked, with snippets) and
-    the bounded count ("20 of 38")."""
-    hits = search(engine, query, filters, limit=20)
-    count_matches(engine, query, filters)
-    return len(hits)
+    """What `da search` asks of the database (cli/main.py run_search): the page of hits
+    (ranked, with snippets) and, for a full page, the bounded count ("20 of 38"), which the
+    ranking gives on the way where it scored every match."""
+    page = search_page(engine, query, filters, limit=20)
+    if len(page.hits) == 20 and page.total is None:
+        count_matches(engine, query, filters)
+    return len(page.hits)
 
 
 def bare(engine: Engine, query: str, filters: Filters) -> int:

@@ -51,13 +51,14 @@ from models.search import (
     MAX_TERMS,
     SORTS,
     Filters,
+    Page,
     SearchError,
     check_query,
     count_matches,
     dropped_terms,
     matching_ids,
     parse_date_bound,
-    search,
+    search_page,
 )
 from models.urls import (
     DatabaseUnavailable,
@@ -470,7 +471,8 @@ def run_search(engine: DaEngine, args: argparse.Namespace, filters: Filters) -> 
             file=sys.stderr,
         )
     sort = args.sort or ("rank" if args.query.strip() else "date")
-    hits = search(engine, args.query, filters, limit=args.limit, sort=sort)
+    page = search_page(engine, args.query, filters, limit=args.limit, sort=sort)
+    hits = page.hits
     fmt = _format(args)
     if fmt in ("json", "jsonl"):
         write_table("", [], [], fmt, records=[hit.__dict__ for hit in hits])
@@ -486,16 +488,17 @@ def run_search(engine: DaEngine, args: argparse.Namespace, filters: Filters) -> 
          styled(h.snippet_text, h.highlights, limit=160)]
         for h in hits
     ] if output.is_terminal() else None  # fmt: skip
-    _table(_count(engine, args, filters, len(hits)), headers, rows, cells)
+    _table(_count(engine, args, filters, page), headers, rows, cells)
     return 0
 
 
-def _count(engine: DaEngine, args: argparse.Namespace, filters: Filters, shown: int) -> str:
+def _count(engine: DaEngine, args: argparse.Namespace, filters: Filters, page: Page) -> str:
     """ "38 documents", or "20 of 38 documents" when --limit cut them (counted up to
-    COUNT_CAP: "20 of 10000+ documents")."""
+    COUNT_CAP: "20 of 10000+ documents"; by the ranking itself where it counted them)."""
+    shown = len(page.hits)
     if shown < args.limit:
         return f"{shown} documents"
-    total = count_matches(engine, args.query, filters)
+    total = count_matches(engine, args.query, filters) if page.total is None else page.total
     if total <= shown:
         return f"{shown} documents"
     return f"{shown} of {total}{'+' if total >= COUNT_CAP else ''} documents"

@@ -292,6 +292,15 @@ def _fts5_match(conn: Connection, filters: Filters) -> tuple[str, dict[str, Any]
     return where, params
 
 
+@dataclass
+class Page:
+    """A page of hits, and how many documents match when the ranking counted them on the way
+    (at most COUNT_CAP; None when it did not: `count_matches` tells)."""
+
+    hits: list[Hit]
+    total: int | None = None
+
+
 def search(
     engine: Engine,
     query: str | None,
@@ -300,7 +309,18 @@ def search(
     sort: str = "rank",
 ) -> list[Hit]:
     """Documents matching the query, best first (`sort="date"`: in date order); all of them
-    in date order when the query is empty.
+    in date order when the query is empty."""
+    return search_page(engine, query, filters, limit, sort).hits
+
+
+def search_page(
+    engine: Engine,
+    query: str | None,
+    filters: Filters | None = None,
+    limit: int = 20,
+    sort: str = "rank",
+) -> Page:
+    """The page of `search`, with the number of matches where ranking them all counted them.
 
     The matches are ranked (or dated) and cut to the page first, by the ids and scores alone;
     snippets and the rest of each row are made for the page's hits only."""
@@ -310,6 +330,7 @@ def search(
     if sort not in SORTS:
         raise SearchError(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
     check_query(query)
+    total: int | None = None
     with engine.connect() as conn:
         dialect = conn.dialect.name
         if not (query and query.strip()):
@@ -322,6 +343,7 @@ def search(
             rows = run(conn, sql, params | {"limit": limit}).mappings().all()
         elif dialect == "sqlite":
             rows = _fts5_page(conn, query, filters, limit, sort)
+            total = rows[0]["total"] if rows else 0
         else:
             # PostgreSQL makes the headline after the LIMIT already. Filtered, the matches
             # passing the filters are found first (a hash semi-join), then ranked: ranked
@@ -350,7 +372,7 @@ def search(
             Hit(r["record_id"], r["title"], r["date_text"], _iso(r["date_start"]),
                 float(r["score"]), _bracketed(r["snippet"]), r["canonical_url"], plain, spans)
         )  # fmt: skip
-    return hits
+    return Page(hits, None if total is None else min(total, COUNT_CAP))
 
 
 SCORE = "-bm25(documents_fts, 10.0, 5.0, 1.0, 3.0, 2.0)"  # title, summary, text, subjects, source
@@ -371,18 +393,20 @@ def _fts5_page(
     may reach past it, and the ranking is redone over every match (exact either way)."""
     match, params = _fts5_match(conn, filters)
     params |= {"q": fts5_query(query), "limit": limit}
-    if sort == "rank":
-        inner = f"SELECT rowid AS id, {SCORE} AS score FROM documents_fts WHERE {match} ORDER BY score DESC LIMIT :margin"
-        order = "m.score DESC, d.date_start"
+    if sort == "rank":  # every match scored once (x), which also counts them
+        ranked = f"""x AS MATERIALIZED (SELECT rowid AS id, {SCORE} AS score FROM documents_fts WHERE {match}),
+            m AS MATERIALIZED (SELECT id, score FROM x ORDER BY score DESC LIMIT :margin)"""
+        order, total = "m.score DESC, d.date_start", "(SELECT count(*) FROM x)"
     else:
-        inner = f"""SELECT d.id AS id, NULL AS score FROM documents d
+        ranked = f"""m AS MATERIALIZED (SELECT d.id AS id, NULL AS score FROM documents d
                     WHERE d.id IN (SELECT rowid FROM documents_fts WHERE {match})
-                    ORDER BY {DATE_ORDER} LIMIT :limit"""
-        order = DATE_ORDER
+                    ORDER BY {DATE_ORDER} LIMIT :limit)"""
+        order, total = DATE_ORDER, "NULL"
     sql = f"""
-        WITH m AS MATERIALIZED ({inner})
+        WITH {ranked}
         SELECT d.id, d.record_id, d.title, d.date_text, d.date_start, d.canonical_url, m.score,
-               (SELECT count(*) FROM m) AS taken, (SELECT min(score) FROM m) AS floor
+               (SELECT count(*) FROM m) AS taken, (SELECT min(score) FROM m) AS floor,
+               {total} AS total
         FROM m JOIN documents d ON d.id = m.id ORDER BY {order} LIMIT :limit"""
     margin = 2 * limit + 30
     rows = [dict(r) for r in run(conn, sql, params | {"margin": margin}).mappings().all()]

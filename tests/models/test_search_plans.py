@@ -25,6 +25,7 @@ from models.search import (
     count_matches,
     fts5_query,
     search,
+    search_page,
 )
 from models.tables import Document
 
@@ -82,6 +83,15 @@ def test_the_same_documents_as_the_plain_query(synthetic, query, filters):
     assert count_matches(synthetic, query, filters) == len(expected)
     hits = search(synthetic, query, filters, limit=len(expected) or 1)
     assert sorted(h.record_id for h in hits) == sorted(r[0] for r in expected)
+
+
+@pytest.mark.parametrize(("query", "filters"), QUERIES, ids=[q or "dates" for q, _ in QUERIES])
+def test_the_ranking_counts_the_matches(synthetic, query, filters):
+    page = search_page(synthetic, query, filters, limit=20)
+    if query:  # ranked on SQLite: every match is scored, and so counted
+        assert page.total == len(reference(synthetic, query, filters))
+    else:
+        assert page.total is None
 
 
 @pytest.mark.parametrize(("query", "filters"), QUERIES, ids=[q or "dates" for q, _ in QUERIES])
