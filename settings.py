@@ -89,7 +89,14 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     # The run's lifecycle: database, job lock, crawl_runs row, heartbeat, progress, summary.
     "extensions.run.RunExtension": 100,
+    # After the run (its id names the files): WARC records as responses arrive, then the WACZ.
+    "extensions.captures.CapturesExtension": 200,
 }
+# Captures (extensions/captures.py, docs/captures.md): every response the crawl receives, with
+# its request, to WARC as it arrives; each run packaged as DA_CAPTURES_DIR/{job}-{run}.wacz.
+DA_CAPTURES = os.environ.get("DA_CAPTURES", "1")
+DA_CAPTURES_DIR = os.environ.get("DA_CAPTURES_DIR", "data/captures")
+DA_CAPTURES_WARC_SIZE = os.environ.get("DA_CAPTURES_WARC_SIZE", 1024**3)  # then a new WARC
 DA_RUN_ENABLED = True  # off: no database at all (the store pipeline turns itself off too)
 ITEM_PIPELINES = {
     "pipelines.clean.CleanTextPipeline": 100,

@@ -37,6 +37,7 @@ from spiders import browser
 INTEGER_SETTINGS = frozenset(
     {
         "DA_BATCH_SIZE",
+        "DA_CAPTURES_WARC_SIZE",
         "DA_BROWSER_MAX_SOLVES",
         "CONCURRENT_REQUESTS",
         "CONCURRENT_REQUESTS_PER_DOMAIN",
@@ -51,6 +52,10 @@ INTEGER_SETTINGS = frozenset(
         "CLOSESPIDER_ERRORCOUNT",
     }
 )
+
+
+# Switches whose default comes from the environment as text ("1"), read with getbool.
+BOOLEAN_TEXT_SETTINGS = ("DA_OFFLINE", "DA_RUN_ENABLED", "DA_CAPTURES")
 
 
 # Settings read with getfloat (their defaults are numbers, but a value from the environment
@@ -87,7 +92,7 @@ def check_settings(settings: BaseSettings, defaults: BaseSettings | None = None)
         known = defaults.attributes.get(name)
         default = known.value if known is not None else None
         try:
-            if isinstance(default, bool) or name in ("DA_OFFLINE", "DA_RUN_ENABLED"):
+            if isinstance(default, bool) or name in BOOLEAN_TEXT_SETTINGS:
                 settings.getbool(name)
             elif name in INTEGER_SETTINGS:
                 int(value.strip())
@@ -98,7 +103,7 @@ def check_settings(settings: BaseSettings, defaults: BaseSettings | None = None)
                 "a whole number"
                 if name in INTEGER_SETTINGS
                 else "true or false (1/0)"
-                if isinstance(default, bool) or name in ("DA_OFFLINE", "DA_RUN_ENABLED")
+                if isinstance(default, bool) or name in BOOLEAN_TEXT_SETTINGS
                 else "a number"
             )
             raise SettingsError(f"{name} must be {kind}, not {redact(value)!r}") from None

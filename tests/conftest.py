@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +25,12 @@ CASES = PROJECT / "fixtures" / "cases"
 SHARED_REAL = PROJECT.parent / "shared" / "site" / "real"
 
 DOCUMENTS = build.load_documents()
+
+# The crawls tests run write their captures (extensions/captures.py) here, not into the
+# project's data/captures; a test that looks at them sets DA_CAPTURES_DIR itself.
+if "DA_CAPTURES_DIR" not in os.environ:
+    os.environ["DA_CAPTURES_DIR"] = tempfile.mkdtemp(prefix="da-test-captures-")
+    atexit.register(shutil.rmtree, os.environ["DA_CAPTURES_DIR"], True)
 
 
 def postgres_admin_url() -> str | None:

@@ -1,0 +1,252 @@
+"""Captures (extensions/captures.py): real crawls of the loopback mirror write WARCs and one
+WACZ per run, checked by the tools web archivists use (`wacz validate`, `warcio check`,
+`warcio index`) and read back record by record with warcio."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import zipfile
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import PROJECT, SITE, query, run_scrapy
+from support.mirror import serve_in_thread
+from warcio.archiveiterator import ArchiveIterator
+
+from commands.crawl import SettingsError, check_settings
+from extensions.captures import complete_length, gzip_member, job_slug
+from spiders.offline import FixtureSite
+
+BIN = Path(sys.executable).parent
+
+
+def tool(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / args[0]), *args[1:]], capture_output=True, text=True, check=False, timeout=120)  # fmt: skip
+
+
+def extract(wacz: Path, into: Path) -> list[Path]:
+    """The WACZ's WARCs, unpacked."""
+    into.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(wacz) as archive:
+        names = [n for n in archive.namelist() if n.startswith("archive/")]
+        archive.extractall(into, names)
+    return sorted(into.glob("archive/*.warc.gz"))
+
+
+def records(warc: Path) -> list[dict]:
+    out = []
+    with warc.open("rb") as stream:
+        for record in ArchiveIterator(stream):
+            out.append(
+                {
+                    "type": record.rec_type,
+                    "uri": record.rec_headers.get_header("WARC-Target-URI"),
+                    "id": record.rec_headers.get_header("WARC-Record-ID"),
+                    "concurrent": record.rec_headers.get_header("WARC-Concurrent-To"),
+                    "profile": record.rec_headers.get_header("WARC-Profile"),
+                    "status": record.http_headers.get_statuscode() if record.http_headers else None,
+                    "location": record.http_headers.get_header("Location")
+                    if record.http_headers
+                    else None,
+                    "payload": record.raw_stream.read(),
+                }
+            )
+    return out
+
+
+def check_wacz(wacz: Path, tmp_path: Path) -> list[dict]:
+    """`wacz validate` passes, `warcio check` and `warcio index` read every WARC: the
+    records of all of them."""
+    validated = tool("wacz", "validate", "-f", str(wacz))
+    assert validated.returncode == 0, validated.stdout[-2000:] + validated.stderr[-2000:]
+    assert "Validation succeeded" in validated.stdout
+    warcs = extract(wacz, tmp_path / wacz.stem)
+    assert warcs
+    for warc in warcs:
+        checked = tool("warcio", "check", "-v", str(warc))
+        assert checked.returncode == 0, checked.stdout[-2000:]
+        indexed = tool("warcio", "index", str(warc))
+        assert indexed.returncode == 0 and indexed.stdout.count("\n") > 1, indexed.stderr
+    return [r for warc in warcs for r in records(warc)]
+
+
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@pytest.fixture(scope="module")
+def captured(tmp_path_factory):
+    """Two runs of the collection over loopback, captures on: the first fetches everything,
+    the second is answered 304 for every page it knows."""
+    tmp = tmp_path_factory.mktemp("captured")
+    server, base_url = serve_in_thread(site=FixtureSite(SITE, real_mtimes=True))
+    db = f"sqlite:///{tmp / 'a.db'}"
+    folder = tmp / "captures"
+    for _ in range(2):
+        result = run_scrapy(
+            "crawl", "collection", "-s", f"DA_BASE_URL={base_url}", "-s", f"DATABASE_URL={db}",
+            "-s", "DA_PROGRESS_BAR=0", env={"DA_CAPTURES_DIR": str(folder)},
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr[-2000:]
+    server.shutdown()
+    return db, folder, tmp
+
+
+def test_each_run_leaves_one_valid_wacz_and_no_loose_warc(captured):
+    _, folder, _ = captured
+    assert sorted(p.name for p in folder.glob("*.wacz")) == [
+        "collection-1.wacz",
+        "collection-2.wacz",
+    ]
+    assert not list((folder / "warcs").iterdir())
+    for wacz in folder.glob("*.wacz"):
+        names = zipfile.ZipFile(wacz).namelist()
+        for required in ("datapackage.json", "indexes/index.cdx.gz", "pages/pages.jsonl"):
+            assert required in names
+
+
+def test_every_stored_document_has_its_bytes_and_request(captured):
+    db, folder, tmp = captured
+    found = check_wacz(folder / "collection-1.wacz", tmp)
+    site = FixtureSite(SITE)
+    responses = {r["uri"]: r for r in found if r["type"] == "response"}
+    stored = [url for (url,) in query(db, "SELECT url FROM documents")]
+    assert len(stored) == 48
+    for url in stored:
+        assert responses[url]["status"] == "200"
+        assert responses[url]["payload"] == site.resolve(path_of(url)).body, url
+    requests = {r["concurrent"]: r for r in found if r["type"] == "request"}
+    for record in found:
+        if record["type"] == "response":
+            assert requests[record["id"]]["uri"] == record["uri"]
+    # robots.txt, a raw redirect, a 404 and every attempt at a challenge page
+    by_path = Counter((path_of(r["uri"]), r["status"]) for r in found if r["type"] == "response")
+    assert by_path["/robots.txt", "200"] == 1
+    assert by_path["/collection/169", "301"] == 1
+    redirect = next(
+        r for r in found if r["type"] == "response" and path_of(r["uri"]) == "/collection/169"
+    )
+    assert redirect["location"] == "/collection/169/korean-war-armistice"
+    assert by_path["/document/119998", "404"] == 1
+    assert sum(n for (path, _), n in by_path.items() if path == "/document/119999") == 4
+    pages = zipfile.ZipFile(folder / "collection-1.wacz").read("pages/pages.jsonl").decode()
+    for url in stored:
+        assert f'"url": "{url}"' in pages
+
+
+def test_a_304_is_a_revisit_record(captured):
+    db, folder, tmp = captured
+    found = check_wacz(folder / "collection-2.wacz", tmp)
+    revisits = [r for r in found if r["type"] == "revisit"]
+    stored = {url for (url,) in query(db, "SELECT url FROM documents")}
+    assert stored <= {r["uri"] for r in revisits}
+    assert {r["status"] for r in revisits} == {"304"}
+    assert {r["profile"] for r in revisits} == {
+        "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+    }
+    assert all(r["payload"] == b"" for r in revisits)
+
+
+def test_kill_9_loses_at_most_a_record_and_the_next_run_packages_it(tmp_path):
+    reached = threading.Event()
+    documents: list[str] = []
+
+    def observe(entry):
+        if entry.path.startswith("/document/") and entry.status == 200:
+            documents.append(entry.path)
+            if len(documents) == 15:
+                reached.set()
+
+    site = FixtureSite(SITE, real_mtimes=True)
+    server, base_url = serve_in_thread(site=site, latency=0.03, on_request=observe)
+    db = f"sqlite:///{tmp_path / 'a.db'}"
+    folder = tmp_path / "captures"
+    command = [str(BIN / "scrapy"), "crawl", "collection", "-s", f"DA_BASE_URL={base_url}",
+               "-s", f"DATABASE_URL={db}", "-s", "CONCURRENT_REQUESTS=1", "-s", "DA_BATCH_SIZE=1",
+               "-s", "DA_FLUSH_INTERVAL=0.2", "-s", "DA_PROGRESS_BAR=0"]  # fmt: skip
+    env = {**os.environ, "LOG_LEVEL": "WARNING", "DA_CAPTURES_DIR": str(folder)}
+    try:
+        process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        assert reached.wait(timeout=120), "the crawl never got 15 documents in"
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        [left] = (folder / "warcs").glob("collection-1-*.warc.gz")
+        # as if the kill had come in the middle of a record
+        with left.open("ab") as file:
+            file.write(gzip_member(b"WARC/1.1\r\nWARC-Type: response\r\n" + b"x" * 4000)[:60])
+        copy = tmp_path / "partial.warc.gz"
+        shutil.copy(left, copy)
+        read, broken = [], False
+        with copy.open("rb") as stream:
+            try:
+                for record in ArchiveIterator(stream):
+                    record.raw_stream.read()
+                    read.append(record.rec_type)
+            except Exception:  # the cut record: where warcio stops
+                broken = True
+        assert broken and len(read) > 10
+        assert complete_length(copy) == copy.stat().st_size - 60
+
+        resumed = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+        assert resumed.returncode == 0, resumed.stderr[-2000:]
+    finally:
+        server.shutdown()
+    assert sorted(p.name for p in folder.glob("*.wacz")) == [
+        "collection-1.wacz",
+        "collection-2.wacz",
+    ]
+    assert not list((folder / "warcs").iterdir())
+    first = check_wacz(folder / "collection-1.wacz", tmp_path)
+    assert [r["type"] for r in first] == read  # every whole record, nothing after them
+    second = check_wacz(folder / "collection-2.wacz", tmp_path)
+    assert {r["uri"] for r in second if r["type"] == "request"}  # the new run's own file
+    stored = {url for (url,) in query(db, "SELECT url FROM documents")}
+    captured_urls = {r["uri"] for r in first + second if r["type"] == "response"}
+    assert len(stored) == 48 and stored <= captured_urls
+
+
+def test_captures_off_writes_nothing(tmp_path):
+    folder = tmp_path / "captures"
+    result = run_scrapy(
+        "crawl", "collection", "-s", "DA_OFFLINE=1", "-s", f"DATABASE_URL=sqlite:///{tmp_path / 'a.db'}",
+        env={"DA_CAPTURES_DIR": str(folder), "DA_CAPTURES": "0"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not folder.exists()
+
+
+def test_offline_crawl_leaves_a_valid_wacz(tmp_path):
+    """`make crawl`: the bundled mirror through the offline download handler."""
+    folder = tmp_path / "captures"
+    result = run_scrapy(
+        "crawl", "collection", "-s", "DA_OFFLINE=1", "-s", f"DATABASE_URL=sqlite:///{tmp_path / 'a.db'}",
+        env={"DA_CAPTURES_DIR": str(folder)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    found = check_wacz(folder / "collection-1.wacz", tmp_path)
+    assert sum(r["type"] == "response" for r in found) == sum(r["type"] == "request" for r in found)
+
+
+def test_a_bad_switch_is_a_usage_error():
+    from scrapy.settings import Settings
+
+    with pytest.raises(SettingsError, match="DA_CAPTURES must be true or false"):
+        check_settings(Settings({"DA_CAPTURES": "maybe"}))
+
+
+def test_job_names_are_file_names():
+    assert job_slug("collection", {}) == "collection"
+    assert job_slug("collection", {"id": "169"}) == "collection_id-169"
+    assert job_slug("collection", {"url": "/topics/korean-war-armistice"}) == (
+        "collection_url-topics-korean-war-armistice"
+    )
+    long = job_slug("document", {"url": ",".join(f"/document/{n}" for n in range(40))})
+    assert len(long) <= 80 and "/" not in long
