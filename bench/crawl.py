@@ -113,6 +113,10 @@ def cold(documents: int, baseline_documents: int, folder: Path) -> dict[str, Any
         results["ours"]["items_per_s"] = round(
             results["ours"]["documents"] / results["ours"]["wall_s"], 1
         )
+        # The lean crawler (baseline L) on the same mirror and size: the floor of CPU per page.
+        results["lean"] = crawl_run(
+            base, [PYTHON, "-m", "bench.baseline_lean", base, str(folder / "lean.db")]
+        )
     # The baselines are slow by design: they are measured on a mirror of `baseline_documents`.
     with mirror(baseline_documents) as base:
         results["b0"] = crawl_run(
@@ -121,7 +125,7 @@ def cold(documents: int, baseline_documents: int, folder: Path) -> dict[str, Any
         results["b1"] = crawl_run(
             base, [PYTHON, "-m", "bench.baseline_b1", base, str(folder / "b1.db")]
         )
-    for name in ("b0", "b1"):
+    for name in ("lean", "b0", "b1"):
         stored = db_rows(str(folder / f"{name}.db"), "SELECT count(*) FROM documents")[0][0]
         results[name]["documents"] = stored
         results[name]["items_per_s"] = round(stored / results[name]["wall_s"], 1)

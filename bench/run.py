@@ -107,6 +107,13 @@ def run_crawl(
                 "baseline_b1_pages_per_s": cold["b1"]["pages_per_s"],
                 "b0_ratio": round(cold["ours"]["pages_per_s"] / cold["b0"]["pages_per_s"], 2),
                 "b1_ratio": round(cold["ours"]["pages_per_s"] / cold["b1"]["pages_per_s"], 2),
+                # Issue 12: CPU per page at most 1.2x the lean crawler's, side by side.
+                "lean_pages_per_s": cold["lean"]["pages_per_s"],
+                "lean_cpu_ms_per_page": cold["lean"]["cpu_ms_per_page"],
+                "lean_ratio": round(cold["ours"]["pages_per_s"] / cold["lean"]["pages_per_s"], 2),
+                "lean_cpu_ratio": round(
+                    cold["ours"]["cpu_ms_per_page"] / cold["lean"]["cpu_ms_per_page"], 2
+                ),
                 "runs": cold,
             },
         }
@@ -130,11 +137,13 @@ def print_crawl(r: dict[str, Any]) -> None:
     print(
         f"{'crawler':<10}{'pages/s':>9}{'items/s':>9}{'CPU ms/page':>13}{'peak MB':>9}{'requests':>10}{'MB':>8}"
     )
-    for name, label in (("ours", "ours"), ("b0", "B0"), ("b1", "B1")):
+    for name, label in (("ours", "ours"), ("lean", "L (lean)"), ("b0", "B0"), ("b1", "B1")):
         c = cold[name]
         print(f"{label:<10}{c['pages_per_s']:>9}{c['items_per_s']:>9}{c['cpu_ms_per_page']:>13}{c['peak_rss_mb']:>9}"
               f"{c['pages']:>10}{c['bytes'] / 1e6:>8.1f}")  # fmt: skip
     print(f"ours / B0 = {r['cold']['b0_ratio']}x, ours / B1 = {r['cold']['b1_ratio']}x (pages/s)")
+    print(f"ours / L = {r['cold']['lean_ratio']}x pages/s, {r['cold']['lean_cpu_ratio']}x CPU per page "
+          "(target <= 1.2x; L: a lean Scrapy crawler of the same mirror, bench/baseline_lean.py)")  # fmt: skip
     parse.print_parse(r["parse"])
     print("\nRe-crawl            requests   bytes ratio  rows written   seconds")
     for key in ("no_change", "one_percent_changed"):

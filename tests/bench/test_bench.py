@@ -30,7 +30,10 @@ def test_harness_runs_at_a_tiny_scale(tmp_path):
         "baseline_b0_pages_per_s",
         "baseline_b1_pages_per_s",
         "peak_rss_mb",
+        "lean_cpu_ratio",
     }
+    assert figures["cold"]["runs"]["lean"]["documents"] == 60  # the lean baseline stores all
+    assert "ours / L =" in result.stdout
     assert set(figures["parse"]) >= PARSE_FIGURES | {"real", "rendered", "target_met"}
     assert set(figures["parse"]["rendered"]) >= PARSE_FIGURES
     assert "ours/floor" in result.stdout
