@@ -35,6 +35,7 @@ import json
 import logging
 import os
 import re
+import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -205,9 +206,6 @@ class CapturesExtension:
     def name(self) -> str:
         return f"{self.job}-{self.run}"
 
-    def wacz_path(self, name: str) -> Path:
-        return self.folder / f"{name}.wacz"
-
     # -- lifecycle --------------------------------------------------------------------------
 
     def spider_opened(self, spider: Spider) -> None:
@@ -352,7 +350,7 @@ class CapturesExtension:
             by_run.setdefault(match.group("run"), []).append(path)
         for run, paths in by_run.items():
             name = f"{self.job}-{run}"
-            if self.wacz_path(name).exists():  # packaged; only the removal was interrupted
+            if already_packaged(self.folder, name, paths):  # only the removal was cut short
                 remove([*paths, self.warc_folder / f"{name}.pages.jsonl"])
                 continue
             try:
@@ -400,12 +398,30 @@ def remove(paths: Iterable[Path]) -> None:
             path.unlink()
 
 
+def already_packaged(folder: Path, name: str, warcs: list[Path]) -> bool:
+    """Whether a WACZ of the run already holds these WARCs (a kill after the WACZ was renamed
+    into place, before its WARCs were removed)."""
+    wanted = {f"archive/{path.name}" for path in warcs}
+    for wacz in folder.glob(f"{name}*.wacz"):
+        try:
+            with zipfile.ZipFile(wacz) as archive:
+                if wanted <= set(archive.namelist()):
+                    return True
+        except (OSError, zipfile.BadZipFile):
+            continue
+    return False
+
+
 def package(folder: Path, name: str, warcs: list[Path]) -> Path:
     """The WACZ of one run (`wacz create`: CDXJ index, pages.jsonl, datapackage.json), written
     beside and renamed into place; then the run's WARCs and page list are removed."""
     from wacz.main import main as wacz_main  # 0.9 s of imports: only when packaging
 
     target = folder / f"{name}.wacz"
+    if target.exists():  # the same job and run id of another database: keep both
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S")
+        logger.warning("captures: %s exists; this run's WACZ is %s-%s.wacz", target, name, stamp)
+        target = folder / f"{name}-{stamp}.wacz"
     partial = folder / f"{name}.wacz.partial"
     pages = folder / WARC_FOLDER / f"{name}.pages.jsonl"
     passed = folder / WARC_FOLDER / f"{name}.pages.passed.jsonl"

@@ -223,16 +223,26 @@ def test_captures_off_writes_nothing(tmp_path):
     assert not folder.exists()
 
 
-def test_offline_crawl_leaves_a_valid_wacz(tmp_path):
-    """`make crawl`: the bundled mirror through the offline download handler."""
+def test_offline_crawl_leaves_a_valid_wacz_and_never_overwrites_one(tmp_path):
+    """`make crawl`: the bundled mirror through the offline download handler. WARCs rotate
+    at DA_CAPTURES_WARC_SIZE; a second database's run 1 gets a WACZ of its own."""
     folder = tmp_path / "captures"
-    result = run_scrapy(
-        "crawl", "collection", "-s", "DA_OFFLINE=1", "-s", f"DATABASE_URL=sqlite:///{tmp_path / 'a.db'}",
-        env={"DA_CAPTURES_DIR": str(folder)},
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-2000:]
-    found = check_wacz(folder / "collection-1.wacz", tmp_path)
-    assert sum(r["type"] == "response" for r in found) == sum(r["type"] == "request" for r in found)
+    for database in ("a", "b"):
+        result = run_scrapy(
+            "crawl", "collection", "-s", "DA_OFFLINE=1", "-s", f"DATABASE_URL=sqlite:///{tmp_path / database}.db",
+            "-s", "DA_CAPTURES_WARC_SIZE=100000", env={"DA_CAPTURES_DIR": str(folder)},
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr[-2000:]
+    [first, second] = sorted(folder.glob("*.wacz"), key=lambda p: len(p.name))
+    assert first.name == "collection-1.wacz"
+    assert second.name.startswith("collection-1-")
+    for wacz in (first, second):
+        warcs = [n for n in zipfile.ZipFile(wacz).namelist() if n.startswith("archive/")]
+        assert len(warcs) > 1  # rotated
+        found = check_wacz(wacz, tmp_path / wacz.stem)
+        responses = sum(r["type"] == "response" for r in found)
+        assert responses == sum(r["type"] == "request" for r in found) == 98
+        assert sum(r["type"] == "warcinfo" for r in found) == len(warcs)
 
 
 def test_a_bad_switch_is_a_usage_error():
@@ -250,3 +260,26 @@ def test_job_names_are_file_names():
     )
     long = job_slug("document", {"url": ",".join(f"/document/{n}" for n in range(40))})
     assert len(long) <= 80 and "/" not in long
+
+
+def test_a_kill_after_packaging_leaves_nothing_to_package_twice(tmp_path):
+    """WARCs whose WACZ was written (the kill came before they were removed) are removed by
+    the next run, not packaged again."""
+    from scrapy.utils.test import get_crawler
+
+    from extensions.captures import CapturesExtension, WarcFile, package
+
+    warcs = tmp_path / "warcs"
+    warcs.mkdir()
+    warc = WarcFile.create(warcs / "collection-1-20260101000000-00001.warc.gz")
+    warc.write(warc.writer.create_warcinfo_record(warc.path.name, {"software": "test"}))
+    warc.close()
+    kept = warc.path.read_bytes()
+    package(tmp_path, "collection-1", [warc.path])
+    assert not warc.path.exists()
+    warc.path.write_bytes(kept)  # as if the removal had not happened
+    extension = CapturesExtension(get_crawler(settings_dict={"DA_CAPTURES_DIR": str(tmp_path)}))
+    extension.job, extension.run = "collection", "2"
+    extension.package_leftovers()
+    assert not warc.path.exists()
+    assert [p.name for p in tmp_path.glob("*.wacz")] == ["collection-1.wacz"]
