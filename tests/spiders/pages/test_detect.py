@@ -46,6 +46,38 @@ def test_block_page():
     assert detect_page(html).type == "challenge"
 
 
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ('<div id="challenge-stage"></div>', "challenge page: Cloudflare challenge form"),
+        ('<p>x</p><form id="challenge-form"></form>', "challenge page: Cloudflare challenge form"),
+        (
+            "<script>window._CF_CHL_OPT = {};</script>",
+            "challenge page: Cloudflare challenge script",
+        ),
+        ("<h2>Sorry,  you have been BLOCKED</h2>", "block page: Sorry, you have been BLOCKED"),
+    ],
+)
+def test_challenge_reasons_without_a_challenge_title(body, reason):
+    """Each of the tree's checks alone (the ids, the script, the heading) makes a challenge."""
+    html = f"<html><head><title>Checking</title></head><body>{body}</body></html>"
+    assert detect_page(html).reason == reason
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<div id="challenge-stage-x"></div><p>challenge-stage</p>',  # no such id: only text
+        '<div class="challenge-form"></div>',
+        "<p>_cf_chl_opt is only text here</p>",  # not in a script
+        "<h3>you have been blocked</h3>",  # not an h1 or h2
+    ],
+)
+def test_look_alikes_are_not_challenges(body):
+    html = f"<html><head><title>A page</title></head><body>{body}</body></html>"
+    assert detect_page(html).type != "challenge"
+
+
 def test_not_found_page():
     assert detect_page(fixture_html("404.html")).type == "error"
 
