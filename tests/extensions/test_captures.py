@@ -7,9 +7,13 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
+import urllib.error
+import urllib.request
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -283,3 +287,52 @@ def test_a_kill_after_packaging_leaves_nothing_to_package_twice(tmp_path):
     extension.package_leftovers()
     assert not warc.path.exists()
     assert [p.name for p in tmp_path.glob("*.wacz")] == ["collection-1.wacz"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_pywb_replays_the_bytes_the_mirror_served(captured, tmp_path):
+    """The WACZ added to a pywb collection (`wb-manager add --unpack-wacz`) and replayed on
+    loopback by `wayback`, unrewritten (`id_`): every stored document's bytes, and the 301."""
+    db, folder, _ = captured
+    added = subprocess.run(
+        f"{BIN / 'wb-manager'} init c && {BIN / 'wb-manager'} add --unpack-wacz c {folder / 'collection-1.wacz'}",
+        shell=True, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr[-2000:]
+    port = free_port()
+    wayback = subprocess.Popen(
+        [str(BIN / "wayback"), "-p", str(port), "-b", "127.0.0.1"], cwd=tmp_path,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    site = FixtureSite(SITE)
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        replay = f"http://127.0.0.1:{port}/c/{time.gmtime().tm_year}id_/"
+        stored = [url for (url,) in query(db, "SELECT url FROM documents")]
+        for url in stored:
+            with opener.open(replay + url, timeout=30) as answer:
+                assert answer.status == 200
+                assert answer.read() == site.resolve(path_of(url)).body, url
+        redirect = stored[0].split("/document/")[0] + "/collection/169"
+        with pytest.raises(urllib.error.HTTPError) as raised:
+            opener.open(replay + redirect, timeout=30)
+        assert raised.value.code == 301
+    finally:
+        wayback.terminate()
+        wayback.wait(timeout=30)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None
