@@ -336,3 +336,46 @@ def test_pywb_replays_the_bytes_the_mirror_served(captured, tmp_path):
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         return None
+
+
+def test_a_compressed_answer_is_kept_as_sent(tmp_path):
+    """The body before HttpCompressionMiddleware: the gzip bytes the server sent, with their
+    Content-Encoding, which warcio (and replay) decode to the page."""
+    import gzip
+
+    from spiders.offline import MirrorResponse
+
+    site = FixtureSite(SITE, real_mtimes=True)
+    page = (SITE / "document" / "111242.html").read_bytes()
+    sent = gzip.compress(page)
+    site.scripted["/document/111242"] = [
+        MirrorResponse(
+            200, sent, {"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"}
+        )
+    ]
+    server, base_url = serve_in_thread(site=site)
+    folder = tmp_path / "captures"
+    try:
+        result = run_scrapy(
+            "crawl", "document", "-a", "url=/document/111242", "-s", f"DA_BASE_URL={base_url}",
+            "-s", f"DATABASE_URL=sqlite:///{tmp_path / 'a.db'}", env={"DA_CAPTURES_DIR": str(folder)},
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "1 new" in result.stdout
+    [wacz] = folder.glob("*.wacz")
+    assert wacz.name == "document_url-document-111242-1.wacz"
+    check_wacz(wacz, tmp_path)
+    [warc] = extract(wacz, tmp_path / "x")
+    with warc.open("rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type == "response" and record.rec_headers.get_header(
+                "WARC-Target-URI"
+            ).endswith("/111242"):
+                assert record.http_headers.get_header("Content-Encoding") == "gzip"
+                raw = record.raw_stream.read()
+                assert raw == sent and gzip.decompress(raw) == page
+                break
+        else:
+            pytest.fail("no response record for the document")
