@@ -5,6 +5,7 @@ WACZ per run, checked by the tools web archivists use (`wacz validate`, `warcio 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -379,3 +380,17 @@ def test_a_compressed_answer_is_kept_as_sent(tmp_path):
                 break
         else:
             pytest.fail("no response record for the document")
+
+
+def test_without_a_database_the_wacz_is_named_by_the_start_time(tmp_path):
+    folder = tmp_path / "captures"
+    result = run_scrapy(
+        "crawl", "document", "-a", "url=/document/111242", "-s", "DA_OFFLINE=1",
+        "-s", "DA_RUN_ENABLED=0", "-O", str(tmp_path / "items.jsonl"),
+        env={"DA_CAPTURES_DIR": str(folder)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    [wacz] = folder.glob("*.wacz")
+    assert re.fullmatch(r"document_url-document-111242-\d{14}\.wacz", wacz.name)
+    found = check_wacz(wacz, tmp_path)
+    assert [r["type"] for r in found].count("response") == 2  # robots.txt and the page
