@@ -130,6 +130,24 @@ def header_pairs(headers: Any) -> list[tuple[bytes, bytes]]:
     return [(name, value) for name, values in headers.items() for value in values]
 
 
+# Where the response a request got was captured, in its meta (the last attempt's): for the
+# provenance of what is parsed from it (issue 12, item 2).
+CAPTURE_META = "da_capture"
+
+
+@dataclass(frozen=True)
+class Capture:
+    wacz: str  # the run's WACZ, once packaged (DA_CAPTURES_DIR/{job}-{run}.wacz)
+    warc: str  # the WARC inside it (archive/{warc})
+    offset: int  # of the record's gzip member in the WARC
+    length: int  # of that gzip member
+    record_id: str  # WARC-Record-ID of the response or revisit record
+    record_type: str  # response | revisit
+    url: str
+    fetched_at: str  # WARC-Date
+    payload_digest: str | None  # WARC-Payload-Digest (none for a revisit)
+
+
 @dataclass
 class WarcFile:
     """One WARC.gz being appended to, locked while this process holds it."""
@@ -251,8 +269,13 @@ class CapturesExtension:
                 uri, "response", payload=io.BytesIO(body), length=len(body),
                 http_headers=status_line, warc_headers_dict=warc_headers,
             )  # fmt: skip
-        warc.write(record)
+        offset, length = warc.write(record)
         record_id = record.rec_headers.get_header("WARC-Record-ID")
+        request.meta[CAPTURE_META] = Capture(
+            wacz=f"{self.name}.wacz", warc=warc.path.name, offset=offset, length=length,
+            record_id=record_id, record_type=record.rec_type, url=uri, fetched_at=when,
+            payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
+        )  # fmt: skip
         request_record = writer.create_warc_record(
             request.url, "request", payload=io.BytesIO(request.body), length=len(request.body),
             http_headers=request_headers(request),

@@ -4,6 +4,7 @@ WACZ per run, checked by the tools web archivists use (`wacz validate`, `warcio 
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -394,3 +395,43 @@ def test_without_a_database_the_wacz_is_named_by_the_start_time(tmp_path):
     assert re.fullmatch(r"document_url-document-111242-\d{14}\.wacz", wacz.name)
     found = check_wacz(wacz, tmp_path)
     assert [r["type"] for r in found].count("response") == 2  # robots.txt and the page
+
+
+def test_the_request_knows_where_its_response_was_captured(tmp_path):
+    """meta["da_capture"]: the WARC, offset and length of the response record, which warcio
+    reads back from exactly there."""
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.statscollectors import MemoryStatsCollector
+    from scrapy.utils.test import get_crawler
+
+    from extensions.captures import CAPTURE_META, CapturesExtension
+
+    crawler = get_crawler(settings_dict={"DA_CAPTURES_DIR": str(tmp_path)})
+    crawler.stats = MemoryStatsCollector(crawler)
+    extension = CapturesExtension(crawler)
+    extension.job, extension.run = "document", "1"
+    body = (SITE / "document" / "111242.html").read_bytes()
+    request = Request("http://127.0.0.1:1/document/111242")
+    response = HtmlResponse(
+        request.url, body=body, headers={"Content-Type": "text/html"}, request=request
+    )
+    extension.response_downloaded(response, request, None)
+    extension.close_warc()
+    capture = request.meta[CAPTURE_META]
+    assert (capture.wacz, capture.record_type, capture.url) == (
+        "document-1.wacz",
+        "response",
+        request.url,
+    )
+    with (tmp_path / "warcs" / capture.warc).open("rb") as file:
+        file.seek(capture.offset)
+        member = file.read(capture.length)
+    [(record_id, digest, payload)] = [
+        (
+            r.rec_headers.get_header("WARC-Record-ID"),
+            r.rec_headers.get_header("WARC-Payload-Digest"),
+            r.raw_stream.read(),
+        )
+        for r in ArchiveIterator(io.BytesIO(member))
+    ]
+    assert (record_id, digest, payload) == (capture.record_id, capture.payload_digest, body)
