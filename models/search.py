@@ -355,9 +355,11 @@ def search_page(
             params |= extra | {"limit": limit}
             params["headline"] = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=10"
             rank, first = "ts_rank(d.search_vector, to_tsquery('english', :q))", ""
-            if where:
-                first = f"WITH m AS MATERIALIZED (SELECT d.id, {rank} AS score {source})"
-                source, rank = "FROM m JOIN documents d ON d.id = m.id", "m.score"
+            if where:  # ranked and cut to the page in the CTE: no join of every match
+                cut = "m.score DESC, m.date_start" if sort == "rank" else "m.date_start IS NULL, m.date_start, m.record_id"  # fmt: skip
+                first = f"""WITH m AS MATERIALIZED (SELECT d.id, d.date_start, d.record_id, {rank} AS score {source}),
+                    page AS MATERIALIZED (SELECT * FROM m ORDER BY {cut} LIMIT :limit)"""
+                source, rank = "FROM page AS m JOIN documents d ON d.id = m.id", "m.score"
             sql = f"""{first}
                 SELECT d.record_id, d.title, d.date_text, d.date_start, d.canonical_url,
                     {rank} AS score,
