@@ -286,10 +286,8 @@ def _fts5_match(conn: Connection, filters: Filters) -> tuple[str, dict[str, Any]
     a set of document ids, found once and checked against each match's rowid (`+rowid`: a
     rowid constraint would make FTS5 re-read the terms' lists for every id of the set)."""
     sets, params = _id_sets(filters)
-    where = "documents_fts MATCH :q" + "".join(
-        f" AND +documents_fts.rowid IN ({_date_index_hint(conn, filters, s)})" for s in sets
-    )
-    return where, params
+    where = "documents_fts MATCH :q" + "".join(f" AND +documents_fts.rowid IN ({s})" for s in sets)
+    return _date_index_hint(conn, filters, where), params
 
 
 @dataclass
