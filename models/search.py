@@ -540,6 +540,19 @@ ENTITY_FILTERS = {
 }
 
 
+def _entity_filters(filters: Filters) -> tuple[list[tuple[str, str, str]], dict[str, Any]]:
+    """(join table, entity table, the condition on the entity `e`'s names) for each entity
+    filter given, with the parameters."""
+    found: list[tuple[str, str, str]] = []
+    params: dict[str, Any] = {}
+    for name, (links, table, columns) in ENTITY_FILTERS.items():
+        value = getattr(filters, name)
+        if value:
+            found.append((links, table, " OR ".join(f"lower(e.{c}) LIKE :{name}" for c in columns)))
+            params[name] = f"%{value.strip().lower()}%"
+    return found, params
+
+
 def _citation_conditions(filters: Filters, dialect: str) -> tuple[list[str], dict[str, Any]]:
     """Conditions on one citation `c` (archive and fond on the same citation)."""
     conditions: list[str] = []
@@ -573,13 +586,11 @@ def _id_sets(filters: Filters, dialect: str = "sqlite") -> tuple[list[str], dict
     dates, params = _date_clauses(filters)
     if dates:
         sets.append("SELECT d.id FROM documents d WHERE " + " AND ".join(dates))
-    for name, (links, entities, columns) in ENTITY_FILTERS.items():
-        value = getattr(filters, name)
-        if value:
-            names = " OR ".join(f"lower(e.{column}) LIKE :{name}" for column in columns)
-            sets.append(f"SELECT x.document_id FROM {links} x WHERE x.entity_id IN "
-                        f"(SELECT e.id FROM {entities} e WHERE {names})")  # fmt: skip
-            params[name] = f"%{value.strip().lower()}%"
+    entities, extra = _entity_filters(filters)
+    for links, table, names in entities:
+        sets.append(f"SELECT x.document_id FROM {links} x WHERE x.entity_id IN "
+                    f"(SELECT e.id FROM {table} e WHERE {names})")  # fmt: skip
+    params |= extra
     conditions, extra = _citation_conditions(filters, dialect)
     if conditions:
         sets.append("SELECT c.document_id FROM citations c WHERE " + " AND ".join(conditions))
@@ -601,13 +612,11 @@ def _filter_sql(filters: Filters, dialect: str = "sqlite") -> tuple[str, dict[st
         return "".join(
             f" AND {c}" for c in clauses + [f"d.id IN ({s})" for s in sets]
         ), params | extra
-    for name, (links, entities, columns) in ENTITY_FILTERS.items():
-        value = getattr(filters, name)
-        if value:
-            names = " OR ".join(f"lower(e.{column}) LIKE :{name}" for column in columns)
-            clauses.append(f"EXISTS (SELECT 1 FROM {links} x JOIN {entities} e ON e.id = x.entity_id "
-                           f"WHERE x.document_id = d.id AND ({names}))")  # fmt: skip
-            params[name] = f"%{value.strip().lower()}%"
+    entities, extra = _entity_filters(filters)
+    for links, table, names in entities:
+        clauses.append(f"EXISTS (SELECT 1 FROM {links} x JOIN {table} e ON e.id = x.entity_id "
+                       f"WHERE x.document_id = d.id AND ({names}))")  # fmt: skip
+    params |= extra
     conditions, extra = _citation_conditions(filters, dialect)
     if conditions:
         clauses.append("EXISTS (SELECT 1 FROM citations c WHERE c.document_id = d.id AND "
