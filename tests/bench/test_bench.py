@@ -16,14 +16,8 @@ PARSE_FIGURES = {
 
 
 def test_harness_runs_at_a_tiny_scale(tmp_path):
-    output = tmp_path / "latest.json"
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--documents", "60", "--output", str(output)],
-        cwd=PROJECT, capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
+    result, figures = bench_run(tmp_path, "--documents", "60")
     assert "Cold crawl" in result.stdout and "Search:" in result.stdout
-    figures = json.loads(output.read_text())
     assert figures["documents"] == 60
     assert set(figures["cold"]) >= {
         "pages_per_s",
@@ -52,17 +46,22 @@ def test_harness_runs_at_a_tiny_scale(tmp_path):
     assert len(sqlite["per_query"]) == 20 and "ours / bare" in result.stdout
 
 
-def test_startup_at_a_tiny_scale(tmp_path):
-    """bench/startup.py: every command measured, the floor and the target in the JSON."""
+def bench_run(tmp_path, *arguments: str) -> tuple[subprocess.CompletedProcess[str], dict]:
+    """`python -m bench.run ARGUMENTS` in a subprocess: its output and the figures it wrote."""
     output = tmp_path / "latest.json"
     result = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--only", "startup", "--documents", "20",
-         "--output", str(output)],
+        [sys.executable, "-m", "bench.run", *arguments, "--output", str(output)],
         cwd=PROJECT, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
+    return result, json.loads(output.read_text())
+
+
+def test_startup_at_a_tiny_scale(tmp_path):
+    """bench/startup.py: every command measured, the floor and the target in the JSON."""
+    result, figures = bench_run(tmp_path, "--only", "startup", "--documents", "20")
     assert "da start-up" in result.stdout
-    startup = json.loads(output.read_text())["startup"]
+    startup = figures["startup"]
     assert startup["documents"] == 20 and startup["target_ms"] == 200
     assert [c["command"] for c in startup["commands"]][:2] == ["da --help", "da search armistice"]
     assert startup["python_floor_ms"] > 0 and startup["search_through_sqlalchemy_ms"] > 0
@@ -74,15 +73,9 @@ def test_startup_at_a_tiny_scale(tmp_path):
 
 def test_parse_at_a_tiny_scale(tmp_path):
     """bench/parse.py: both sets of pages, ours against the floor and B0, in the JSON."""
-    output = tmp_path / "latest.json"
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--only", "parse", "--documents", "30",
-         "--output", str(output)],
-        cwd=PROJECT, capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
+    result, figures = bench_run(tmp_path, "--only", "parse", "--documents", "30")
     assert "ours/floor" in result.stdout and "target (" in result.stdout
-    parse = json.loads(output.read_text())["parse"]
+    parse = figures["parse"]
     assert parse["rendered"]["pages"] == 30 and set(parse["rendered"]) >= PARSE_FIGURES
     for figures in (parse, parse["rendered"]):
         assert figures["floor_ratio"] > 1  # nothing parses and extracts faster than a parse
