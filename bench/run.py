@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench import crawl, parse, search, startup
+from bench import crawl, parse, reparse, search, startup
 from bench.postgres import postgres_url
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (bench-quick)")
     parser.add_argument(
-        "--only", choices=["crawl", "parse", "search", "startup"], help="run one part"
+        "--only", choices=["crawl", "parse", "search", "startup", "reparse"], help="run one part"
     )
     parser.add_argument(
         "--documents", type=int, help="crawl size (default 2,000 quick, 10,000 full)"
@@ -194,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.only == "parse":  # (a full run measures it with the crawl)
         results["parse"] = parse.run(min(PARSE_PAGES, args.documents or PARSE_PAGES))
         parse.print_parse(results["parse"])
+    if args.only in (None, "reparse"):  # a 10,000-page WACZ in a full run
+        results["reparse"] = reparse.run(args.documents or (1_000 if args.quick else 10_000))
+        reparse.print_reparse(results["reparse"])
     if args.only in (None, "search"):
         results["search"] = run_search(search_documents)
         print_search(results["search"])

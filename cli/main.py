@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from cli import output
 from cli.output import FORMATS as ROW_FORMATS
-from cli.output import cell, print_text, styled, write_table
+from cli.output import UserError, cell, print_text, styled, write_table
 from cli.plot import add_parser as add_plot_parser
 from cli.plot import run_plot
 from cli.queries import (
@@ -82,10 +82,6 @@ DEFAULT_STATEMENT_TIMEOUT = 30.0  # seconds; DA_STATEMENT_TIMEOUT
 EXPORT_FORMATS = ("csv", "jsonl", "ris", "csl-json", "bibtex")
 
 
-class UserError(Exception):
-    """Something the user can fix: printed as one line, exit status 2."""
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="da", description="Query the harvested Wilson Center Digital Archive."
@@ -113,7 +109,28 @@ def build_parser() -> argparse.ArgumentParser:
     show_cmd.add_argument(
         "--text", action="store_true", help="the full translation as plain text, nothing else"
     )
+    show_cmd.add_argument(
+        "--capture", action="store_true", help="where the page's bytes are: its WACZ, WARC, offset…"
+    )
+    _add_captures(show_cmd)
     _add_format(show_cmd, "one row per field (lists as JSON); json: the document as one object")
+
+    capture_cmd = commands.add_parser(
+        "capture", help="write a document's page as it was fetched", **_examples("capture")
+    )
+    capture_cmd.add_argument("record_id", metavar="RECORD_ID|URL|SLUG")
+    capture_cmd.add_argument("-o", "--output", required=True, help="file to write ('-' for stdout)")
+    _add_captures(capture_cmd)
+
+    reparse_cmd = commands.add_parser(
+        "reparse",
+        help="parse stored captures again with today's parsers (no network)",
+        **_examples("reparse"),
+    )
+    reparse_cmd.add_argument(
+        "--captures", nargs="+", metavar="DIR|FILE.wacz",
+        help="WACZ files or folders of them (default: $DA_CAPTURES_DIR or data/captures)",
+    )  # fmt: skip
 
     for name, (what, natural) in LISTS.items():
         list_cmd = commands.add_parser(
@@ -180,7 +197,19 @@ Syntax (the same on SQLite and PostgreSQL): words must all match; a OR b; NOT wo
   da show 113071
   da show https://digitalarchive.wilsoncenter.org/document/113071
   da show 113071 --text | less
-  da show 113071 --format json""",
+  da show 113071 --format json
+  da show 113071 --capture""",
+    "capture": """examples:
+  da capture 113071 -o page.html
+  da capture 113071 -o - | grep -c '<p>'
+  da capture 113071 -o page.html --captures /backup/captures""",
+    "reparse": """examples:
+  da reparse
+  da --db sqlite:///data/rebuilt.db reparse --captures data/captures
+  da reparse --captures data/captures/collection_id-169-3.wacz
+
+Each WACZ's crawl is run again from its captures: changed documents are updated (with a
+revision), unchanged ones are not written. Into an empty database it rebuilds the tables.""",
     "people": """examples:
   da people --limit 20
   da people --name zhou --format csv""",
@@ -239,6 +268,13 @@ def _examples(name: str) -> dict[str, Any]:
         "epilog": EXAMPLES[name],
         "formatter_class": argparse.RawDescriptionHelpFormatter,
     }
+
+
+def _add_captures(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--captures", metavar="DIR", type=Path,
+        help="the captures folder (default: $DA_CAPTURES_DIR or data/captures)",
+    )  # fmt: skip
 
 
 def _add_format(parser: argparse.ArgumentParser, rows: str = "") -> None:
@@ -430,6 +466,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise UserError(str(exc)) from None
         if args.command == "serve":
             return _serve(url, args.port)
+        if args.command == "reparse":
+            from cli.reparse import run_reparse
+
+            return run_reparse(url, args.captures)
         if args.command == "db":
             from models.db import prepare_database
 
@@ -513,6 +553,11 @@ def run_show(engine: DaEngine, args: argparse.Namespace, _: Any) -> int:
         doc_id = document_id(conn, args.record_id.strip())
         if doc_id is None:
             raise UserError(f"no document with record id {args.record_id!r}")
+        if args.capture:  # warcio is imported only here
+            from cli.captures import capture_details, capture_of
+
+            capture = capture_details(capture_of(conn, doc_id, args.record_id), args.captures)
+            return _print_record(args, capture, "Capture")
         if args.text:
             translation = translation_text(conn, doc_id)
             if translation is None:
@@ -554,6 +599,29 @@ def run_show(engine: DaEngine, args: argparse.Namespace, _: Any) -> int:
             ["when", "changed"],
             [[r["changed_at"], ", ".join(r["changed_fields"])] for r in details["revisions"]],
         )
+    return 0
+
+
+def _print_record(args: argparse.Namespace, record: dict[str, Any], title: str) -> int:
+    fmt = _format(args)
+    if fmt == "json":
+        print(json.dumps(record, ensure_ascii=False, indent=1, default=str))
+    elif fmt:
+        write_table("", ["field", "value"], [[k, v] for k, v in record.items()], fmt, [record])
+    else:
+        _table(title, ["field", "value"], [[k, _cell(v)] for k, v in record.items()])
+    return 0
+
+
+def run_capture(engine: DaEngine, args: argparse.Namespace, _: Any) -> int:
+    from cli.captures import capture_of, write_capture
+
+    with engine.connect() as conn:
+        doc_id = document_id(conn, args.record_id.strip())
+        if doc_id is None:
+            raise UserError(f"no document with record id {args.record_id!r}")
+        capture = capture_of(conn, doc_id, args.record_id)
+    print(write_capture(capture, args.captures, args.output), file=sys.stderr)
     return 0
 
 
@@ -685,6 +753,7 @@ def run_export(engine: DaEngine, args: argparse.Namespace, filters: Filters) -> 
 COMMANDS = {
     "search": run_search,
     "show": run_show,
+    "capture": run_capture,
     "stats": run_stats,
     "runs": run_runs,
     "export": run_export,

@@ -32,6 +32,10 @@ HIGHLIGHT = "bold yellow"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+class UserError(Exception):
+    """Something the user can fix: printed as one line, exit status 2."""
+
+
 def cell(value: Any) -> str:
     """A value as one field: lists joined with "; ", None as ""."""
     if isinstance(value, list):

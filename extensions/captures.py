@@ -52,7 +52,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from extensions.run import RunExtension
-from items import DocumentItem, FetchedPage, FetchRecord
+from items import CAPTURE_META, CaptureRecord, DocumentItem, FetchedPage, FetchRecord
 
 logger = logging.getLogger(__name__)
 
@@ -130,24 +130,6 @@ def header_pairs(headers: Any) -> list[tuple[bytes, bytes]]:
     return [(name, value) for name, values in headers.items() for value in values]
 
 
-# Where the response a request got was captured, in its meta (the last attempt's): for the
-# provenance of what is parsed from it (issue 12, item 2).
-CAPTURE_META = "da_capture"
-
-
-@dataclass(frozen=True)
-class Capture:
-    wacz: str  # the run's WACZ, once packaged (DA_CAPTURES_DIR/{job}-{run}.wacz)
-    warc: str  # the WARC inside it (archive/{warc})
-    offset: int  # of the record's gzip member in the WARC
-    length: int  # of that gzip member
-    record_id: str  # WARC-Record-ID of the response or revisit record
-    record_type: str  # response | revisit
-    url: str
-    fetched_at: str  # WARC-Date
-    payload_digest: str | None  # WARC-Payload-Digest (none for a revisit)
-
-
 @dataclass
 class WarcFile:
     """One WARC.gz being appended to, locked while this process holds it."""
@@ -193,6 +175,7 @@ class CapturesExtension:
         self.folder = Path(settings.get("DA_CAPTURES_DIR") or "data/captures")
         self.max_size = settings.getint("DA_CAPTURES_WARC_SIZE", 1024**3)
         self.job = "crawl"
+        self.crawl: dict[str, str] = {}
         self.run = ""
         self.started = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S")
         self.sequence = 0
@@ -206,7 +189,7 @@ class CapturesExtension:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CapturesExtension:
         if not crawler.settings.getbool("DA_CAPTURES", True):
-            raise NotConfigured("DA_CAPTURES is off")
+            raise NotConfigured  # asked for: no warning (Scrapy logs a NotConfigured's message)
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.response_downloaded, signal=signals.response_downloaded)
@@ -233,8 +216,17 @@ class CapturesExtension:
         if run is not None and run.run is None:  # refused: another run, or no database
             self.closed = True
             return
-        self.job = job_slug(spider.name, getattr(spider, "arguments", {}))
+        arguments = getattr(spider, "arguments", {})
+        self.job = job_slug(spider.name, arguments)
+        # What `da reparse` needs to crawl the run again from its captures (models/wacz.py).
+        self.crawl = {
+            "da-spider": spider.name,
+            "da-arguments": json.dumps(arguments, sort_keys=True, default=str),
+            "da-base-url": str(getattr(spider, "base_url", "")),
+        }
         self.run = str(run.run_id) if run is not None else self.started
+        if (self.folder / f"{self.name}.wacz").exists():  # the same run id of another database
+            self.run = f"{self.run}.{self.started}"  # so every capture names the final file
         self.warc_folder.mkdir(parents=True, exist_ok=True)
         self.package_leftovers()
 
@@ -271,7 +263,7 @@ class CapturesExtension:
             )  # fmt: skip
         offset, length = warc.write(record)
         record_id = record.rec_headers.get_header("WARC-Record-ID")
-        request.meta[CAPTURE_META] = Capture(
+        request.meta[CAPTURE_META] = CaptureRecord(
             wacz=f"{self.name}.wacz", warc=warc.path.name, offset=offset, length=length,
             record_id=record_id, record_type=record.rec_type, url=uri, fetched_at=when,
             payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
@@ -336,7 +328,9 @@ class CapturesExtension:
                 except FileExistsError:
                     continue
             self.warcs.append(path)
-            self.current.write(self.current.writer.create_warcinfo_record(path.name, warcinfo()))
+            self.current.write(
+                self.current.writer.create_warcinfo_record(path.name, warcinfo(self.crawl))
+            )
         return self.current
 
     def close_warc(self) -> None:
@@ -395,10 +389,11 @@ def request_headers(request: Request) -> StatusAndHeaders:
     )
 
 
-def warcinfo() -> dict[str, str]:
+def warcinfo(crawl: dict[str, str]) -> dict[str, str]:
     from importlib.metadata import version
 
     return {
+        **crawl,
         "software": f"wilson-archive-harvester (warcio {version('warcio')}, "
         f"Scrapy {version('scrapy')})",
         "format": "WARC File Format 1.1",

@@ -131,6 +131,8 @@ class RunExtension:
 
     def spider_opened(self, spider: Spider) -> None:
         arguments = getattr(spider, "arguments", {})
+        if self.crawler.settings.get("DA_REPLAY"):  # `da reparse`: a job of its own
+            arguments = {**arguments, "reparse": "1"}
         try:
             self.engine = prepare_database(self.url)
             self.run = runs.start_run(

@@ -180,6 +180,28 @@ def child() -> Any:
     return _stored("child", default_factory=list)
 
 
+# The request meta key where extensions/captures.py puts the CaptureRecord of the response
+# it got (the last attempt's), for the provenance of what is parsed from it.
+CAPTURE_META = "da_capture"
+
+
+@dataclass
+class CaptureRecord:
+    """Where a response was captured (extensions/captures.py): the WARC record its bytes are
+    in, inside the run's WACZ. Stored in `captures`; a document points to the one it was
+    parsed from (`documents.capture_id`)."""
+
+    wacz: str  # the run's WACZ file name, under DA_CAPTURES_DIR ({job}-{run}.wacz)
+    warc: str  # the WARC inside it (archive/{warc}), or under warcs/ until packaged
+    offset: int  # of the record's gzip member in the WARC
+    length: int  # of that gzip member
+    record_id: str  # WARC-Record-ID of the response (or revisit) record
+    record_type: str  # response | revisit
+    url: str  # WARC-Target-URI
+    fetched_at: str  # WARC-Date, ISO 8601 UTC
+    payload_digest: str | None  # WARC-Payload-Digest (none for a revisit)
+
+
 @dataclass
 class DocumentItem:
     url: str
@@ -233,6 +255,8 @@ class DocumentItem:
     captured_at: str | None = None
     # HTTP bookkeeping, stored in fetch_state (not in documents).
     http: HttpInfo | None = None
+    # The capture the page was parsed from (stored in `captures`; not part of the content).
+    capture: CaptureRecord | None = None
 
 
 def _stored_as(kind: str) -> tuple[str, ...]:

@@ -33,6 +33,7 @@ from items import (
     url_key,
 )
 from models import entities
+from models.captures import store_captures
 from models.changes import Change, Incoming, Stored, classify
 from models.db import redact, upsert
 from models.fetch_state import record_fetches
@@ -144,12 +145,24 @@ class DocumentStore:
     ) -> Counter[str]:
         values = [item_values(item) for item in items]
         rows = [document_row(v) for v in values]
+        capture_ids = store_captures(conn, (v["capture"] for v in values))
+        for item, row in zip(values, rows, strict=True):  # not content: outside the hash
+            capture = item["capture"]
+            row["capture_id"] = capture_ids.get(capture["record_id"]) if capture else None
         existing = self._existing(conn, rows)
         counts: Counter[str] = Counter()
         changed: list[tuple[dict[str, Any], dict[str, Any], Any]] = []  # (values, row, old)
         alias_only: list[tuple[dict[str, Any], int]] = []
         back: list[int] = []
         blanked: list[tuple[str, list[str]]] = []  # (url, fields that came out empty)
+        recaptured: list[tuple[int, int]] = []  # (document id, capture id) of unchanged ones
+
+        def unchanged(item: dict[str, Any], row: dict[str, Any], old: Any) -> None:
+            counts["unchanged"] += 1
+            alias_only.append((item, old["id"]))
+            if row["capture_id"] and row["capture_id"] != old["capture_id"]:
+                recaptured.append((old["id"], row["capture_id"]))
+
         for item, row in zip(values, rows, strict=True):
             old = existing.get(_key(row))
             if old is None and row["record_id"] and row["canonical_url"]:
@@ -162,8 +175,7 @@ class DocumentStore:
             stored = Stored(old["content_hash"], old["captured_at"], old["withdrawn_at"])
             change = classify(stored, Incoming(row["content_hash"], row["captured_at"]))
             if change in (Change.UNCHANGED, Change.RESTORED):
-                counts["unchanged"] += 1
-                alias_only.append((item, old["id"]))
+                unchanged(item, row, old)
                 if change is Change.RESTORED:
                     back.append(old["id"])  # on the site again
                 continue
@@ -175,8 +187,7 @@ class DocumentStore:
             if kept_hash != row["content_hash"]:  # stored values were kept
                 row["content_hash"] = kept_hash
                 if kept_hash == old["content_hash"]:  # nothing else changed
-                    counts["unchanged"] += 1
-                    alias_only.append((item, old["id"]))
+                    unchanged(item, row, old)
                     continue
             counts[change.value] += 1
             changed.append((item, row, old))
@@ -186,6 +197,11 @@ class DocumentStore:
         if back:
             conn.execute(
                 update(documents).where(documents.c.id.in_(back)).values(withdrawn_at=None)
+            )
+        if recaptured:  # the same values from a newer capture: the row points to it
+            conn.execute(
+                update(documents).where(documents.c.id == bindparam("_id")),
+                [{"_id": doc_id, "capture_id": capture_id} for doc_id, capture_id in recaptured],
             )
         updated = [(item, row, old) for item, row, old in changed if old is not None]
         if updated:
@@ -290,6 +306,7 @@ class DocumentStore:
                 {
                     "document_id": existing["id"],
                     "crawl_run_id": run_id,
+                    "capture_id": existing["capture_id"],  # where the old values came from
                     "changed_fields": changed,
                     "old_values": json.loads(
                         json.dumps({n: old[n] for n in changed if n in old}, default=str)

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -66,6 +67,23 @@ class Collection(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     # From a Wayback Machine capture ("169@20190315084512"): when it was captured.
     captured_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Capture(Base):
+    """Where the bytes of a fetched page are: one WARC record of a run's WACZ
+    (extensions/captures.py). `da capture ID` reads them back; `da reparse` parses them again."""
+
+    __tablename__ = "captures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wacz: Mapped[str] = mapped_column(Text)  # file name under DA_CAPTURES_DIR
+    warc: Mapped[str] = mapped_column(Text)  # archive/{warc} inside it
+    offset: Mapped[int] = mapped_column(BigInteger)  # of the record's gzip member
+    length: Mapped[int] = mapped_column(BigInteger)  # of that member
+    record_id: Mapped[str] = mapped_column(Text, unique=True)  # WARC-Record-ID
+    payload_digest: Mapped[str | None] = mapped_column(Text)  # WARC-Payload-Digest
+    url: Mapped[str] = mapped_column(Text)  # WARC-Target-URI
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime)  # WARC-Date (UTC)
 
 
 class Document(Base):
@@ -127,6 +145,8 @@ class Document(Base):
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # Stored from a Wayback Machine capture (no live page seen yet): when it was captured.
     captured_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The capture (WARC record) the stored values were parsed from; none when captures were off.
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"), index=True)
 
 
 class DocumentUrl(Base):
@@ -187,6 +207,8 @@ class DocumentRevision(Base):
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
     changed_fields: Mapped[list[Any]]
     old_values: Mapped[dict[str, Any]]
+    # The capture the old values were parsed from.
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
 
 
 class CrawlRun(Base):

@@ -24,6 +24,8 @@ from twisted.python.failure import Failure
 
 from extensions.run import EXPECTED_DOCUMENTS, INCOMPLETE, START_FAILURE, RunExtension
 from items import (
+    CAPTURE_META,
+    CaptureRecord,
     CollectionItem,
     DocumentItem,
     FetchedPage,
@@ -321,10 +323,13 @@ class ArchiveSpider(scrapy.Spider):
         return self.rejected(response.url, page.reason, response.status)
 
     def on_document_page(
-        self, page: DocumentPage, response: Response, capture: Capture | None
+        self, page: DocumentPage, response: Response, wayback: Capture | None
     ) -> DocumentItem:
         item = page.item
-        item.fetched_at = now_iso()
+        capture = response.meta.get(CAPTURE_META)  # where the bytes are (extensions/captures.py)
+        if isinstance(capture, CaptureRecord) and capture.record_type == "response":
+            item.capture = capture
+        item.fetched_at = fetched_at(item.capture) if item.capture else now_iso()
         collection_id = response.meta.get("collection_id")
         if collection_id and collection_id not in item.collections:
             item.collections.append(collection_id)
@@ -333,8 +338,8 @@ class ArchiveSpider(scrapy.Spider):
         redirects = response.meta.get("redirect_urls", [])
         item.alias_urls = list(dict.fromkeys([*redirects, *item.alias_urls]))
         item.http = http_info(response)
-        if capture is not None:
-            item.captured_at = capture.captured_at
+        if wayback is not None:
+            item.captured_at = wayback.captured_at
             item.alias_urls = [u for u in item.alias_urls if not parse_capture_url(u)]
         return item
 
@@ -474,6 +479,13 @@ class ArchiveSpider(scrapy.Spider):
             fetched_at=now_iso(),
             payload={"urls": urls} if urls and len(urls) > 1 else None,
         )
+
+
+def fetched_at(capture: CaptureRecord) -> str:
+    """When a page was fetched, as `now_iso` writes it: its capture's WARC-Date, so that a
+    re-parse of the capture stores the same time as the crawl did."""
+    when = dt.datetime.fromisoformat(capture.fetched_at.replace("Z", "+00:00"))
+    return when.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
 def collection_path(collection_id: str) -> str:

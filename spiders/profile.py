@@ -13,6 +13,16 @@ from scrapy.settings import BaseSettings
 
 from spiders import browser
 
+# Against the bundled mirror, a loopback server or the captures: no politeness to keep.
+MIRROR_PACE = {
+    "DOWNLOAD_DELAY": 0,
+    "DOWNLOAD_DELAY_JITTER": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "DA_BACKOFF_BASE": 0,
+}
+
 
 def is_local_mirror(settings: BaseSettings) -> bool:
     if settings.getbool("DA_OFFLINE"):
@@ -40,6 +50,9 @@ class LocalMirrorProfile:
     def update_settings(self, settings: BaseSettings) -> None:
         # Above Scrapy's default, below a USER_AGENT given in settings or on the command line.
         settings.set("USER_AGENT", user_agent(settings), priority="addon")
+        if settings.get("DA_REPLAY"):
+            self.replay(settings)
+            return
         if settings.getbool("DA_OFFLINE"):
             # Every http(s) request is answered from fixtures/ by the offline download handler.
             handler = "spiders.offline.OfflineDownloadHandler"
@@ -48,13 +61,20 @@ class LocalMirrorProfile:
             browser.configure(settings, is_local_mirror(settings))
         if not is_local_mirror(settings):
             return
-        for name, value in {
-            "DOWNLOAD_DELAY": 0,
-            "DOWNLOAD_DELAY_JITTER": 0,
-            "AUTOTHROTTLE_ENABLED": False,
-            "CONCURRENT_REQUESTS": 16,
-            "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
-            "DA_BACKOFF_BASE": 0,
-        }.items():
+        for name, value in MIRROR_PACE.items():
             # Above settings.py (project), below `-s` on the command line (cmdline).
+            settings.set(name, value, priority="spider")
+
+    def replay(self, settings: BaseSettings) -> None:
+        """`da reparse` (spiders/replay.py): every request answered from the captures, as
+        fast as they can be read; nothing captured again, no browser, no waiting."""
+        handler = "spiders.replay.ReplayDownloadHandler"
+        settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, "addon")
+        for name, value in {
+            **MIRROR_PACE,
+            "DA_CAPTURES": False,  # the captures being read are the record
+            "DA_BROWSER": "off",
+            "DA_CONDITIONAL": False,  # every page in full: it is parsed again
+            "DA_RETRY_AFTER_MAX": 0,
+        }.items():
             settings.set(name, value, priority="spider")

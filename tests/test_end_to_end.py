@@ -317,6 +317,9 @@ def test_loopback_real_page(tmp_path):
     live = "https://digitalarchive.wilsoncenter.org"
     derived = {name: item.pop(name) for name in DERIVED_FIELDS}
     http = item.pop("http")
+    capture = item.pop("capture")  # where the page's bytes are (extensions/captures.py)
+    assert (capture["url"], capture["record_type"]) == (http["urls"][-1], "response")
+    assert capture["wacz"].endswith(".wacz") and capture["length"] > 0
     assert (http["status"], http["urls"]) == (
         200,
         [f"{base_url}/document/aide-memoire-meeting-hamdi-o-mouknass"],

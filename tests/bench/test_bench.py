@@ -18,6 +18,7 @@ PARSE_FIGURES = {
 def test_harness_runs_at_a_tiny_scale(tmp_path):
     result, figures = bench_run(tmp_path, "--documents", "60")
     assert "Cold crawl" in result.stdout and "Search:" in result.stdout
+    assert figures["reparse"]["same_documents"] is True
     assert figures["documents"] == 60
     assert set(figures["cold"]) >= {
         "pages_per_s",
@@ -83,3 +84,12 @@ def test_parse_at_a_tiny_scale(tmp_path):
     if "skipped" not in parse["real"]:  # ../shared/site/real/ is optional
         assert parse["measured_on"] == "real" and parse["real"]["distinct_pages"] >= 1
     assert parse["target_met"] == (parse["pages_per_cpu_s"] >= 1000 and parse["bs4_ratio"] >= 15)
+
+
+def test_reparse_at_a_tiny_scale(tmp_path):
+    """The crawl's WACZ re-parsed into an empty file: every document back, the same hashes."""
+    result, figures = bench_run(tmp_path, "--only", "reparse", "--documents", "30")
+    reparse = figures["reparse"]
+    assert (reparse["documents"], reparse["rebuilt_documents"]) == (30, 30)
+    assert reparse["same_documents"] is True and reparse["reparse_returncode"] == 0
+    assert reparse["reparse_documents_per_s"] > 0 and "da reparse:" in result.stdout

@@ -241,7 +241,11 @@ def test_offline_crawl_leaves_a_valid_wacz_and_never_overwrites_one(tmp_path):
         assert result.returncode == 0, result.stderr[-2000:]
     [first, second] = sorted(folder.glob("*.wacz"), key=lambda p: len(p.name))
     assert first.name == "collection-1.wacz"
-    assert second.name.startswith("collection-1-")
+    assert re.fullmatch(r"collection-1\.\d{14}\.wacz", second.name)
+    # each database's documents name the WACZ their run wrote
+    for database, wacz in (("a", first), ("b", second)):
+        names = query(f"sqlite:///{tmp_path / database}.db", "SELECT DISTINCT wacz FROM captures")
+        assert names == [(wacz.name,)]
     for wacz in (first, second):
         warcs = [n for n in zipfile.ZipFile(wacz).namelist() if n.startswith("archive/")]
         assert len(warcs) > 1  # rotated

@@ -21,7 +21,7 @@ def test_every_declared_list_is_a_json_column():
 
 def test_every_column_of_documents_is_declared_or_bookkeeping():
     bookkeeping = {"id", "url", "content_hash", "first_seen_at", "updated_at", "fetched_at"}
-    bookkeeping |= {"withdrawn_at", "captured_at"}
+    bookkeeping |= {"withdrawn_at", "captured_at", "capture_id"}
     declared = {*DOCUMENT_COLUMNS, *DOCUMENT_LIST_COLUMNS}
     assert set(documents.c.keys()) - declared == bookkeeping
 

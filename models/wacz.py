@@ -1,0 +1,190 @@
+"""Reading captures back: one WARC record of a run's WACZ (or of a WARC still under
+`warcs/`, before its run packaged it), and the CDXJ index of a WACZ.
+
+extensions/captures.py writes each record as one gzip member and keeps its offset and length
+(`captures`, `da_capture`), so a record is read with one seek, never by scanning the WARC.
+The WACZ stores its WARCs uncompressed in the zip (as the spec asks), so the seek is cheap.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import BufferedReader
+from warcio.exceptions import ArchiveLoadFailed
+
+WARC_FOLDER = "warcs"  # under DA_CAPTURES_DIR: WARCs not packaged yet
+INDEX_MEMBERS = ("indexes/index.cdx.gz", "indexes/index.cdx", "indexes/index.cdxj")
+
+
+class CaptureMissing(LookupError):
+    """The WACZ (or WARC) a capture names is not in the captures folder."""
+
+
+class CaptureDamaged(ValueError):
+    """The bytes at a capture's offset are not its record, or not its payload."""
+
+
+@dataclass
+class CapturedResponse:
+    url: str
+    status: int
+    protocol: str
+    headers: list[tuple[str, str]]  # as the server sent them (transfer headers renamed)
+    payload: bytes  # the body as sent (still in its Content-Encoding)
+    body: bytes  # the body as a browser reads it (Content-Encoding undone)
+    record_id: str
+    record_type: str  # response | revisit
+    date: str  # WARC-Date
+    payload_digest: str | None
+
+
+def locate(folder: Path, wacz: str, warc: str) -> tuple[Path, str | None]:
+    """(file, zip member or None) holding a WARC: in its run's WACZ, else still in warcs/."""
+    packaged = folder / wacz
+    if packaged.is_file():
+        return packaged, f"archive/{warc}"
+    loose = folder / WARC_FOLDER / warc
+    if loose.is_file():
+        return loose, None
+    raise CaptureMissing(f"{wacz} is not in {folder} (nor {warc} in {folder / WARC_FOLDER})")
+
+
+def read_member(folder: Path, wacz: str, warc: str, offset: int, length: int) -> bytes:
+    """The gzip member of one record, as stored."""
+    path, member = locate(folder, wacz, warc)
+    if member is None:
+        with path.open("rb") as file:
+            file.seek(offset)
+            return file.read(length)
+    with zipfile.ZipFile(path) as archive:
+        try:
+            stream = archive.open(member)
+        except KeyError:
+            raise CaptureMissing(f"{path.name} holds no {member}") from None
+        with stream:
+            stream.seek(offset)
+            return stream.read(length)
+
+
+def read_capture(
+    folder: Path, wacz: str, warc: str, offset: int, length: int, record_id: str | None = None
+) -> CapturedResponse:
+    """The response record at (offset, length), checked against its record id and its
+    payload digest."""
+    data = read_member(folder, wacz, warc, offset, length)
+    try:
+        record = next(iter(ArchiveIterator(io.BytesIO(data))))
+    except (StopIteration, OSError, EOFError, ValueError, ArchiveLoadFailed) as exc:
+        raise CaptureDamaged(f"no WARC record at {warc}:{offset}: {exc}") from None
+    headers = record.rec_headers
+    found_id = headers.get_header("WARC-Record-ID")
+    if record_id is not None and found_id != record_id:
+        raise CaptureDamaged(f"{warc}:{offset} is record {found_id}, not {record_id}")
+    http = record.http_headers
+    payload = record.raw_stream.read()
+    digest = headers.get_header("WARC-Payload-Digest")
+    if digest and digest.startswith("sha1:"):
+        actual = base64.b32encode(hashlib.sha1(payload).digest()).decode()
+        if actual != digest.removeprefix("sha1:"):
+            raise CaptureDamaged(f"the payload of {found_id} does not match its digest")
+    body = _decoded(payload, http.get_header("Content-Encoding") if http else None)
+    return CapturedResponse(
+        url=headers.get_header("WARC-Target-URI") or "",
+        status=int(http.get_statuscode() or 0) if http else 0,
+        protocol=(http.protocol if http else "") or "HTTP/1.1",
+        headers=list(http.headers) if http else [],
+        payload=payload,
+        body=body,
+        record_id=found_id or "",
+        record_type=record.rec_type,
+        date=headers.get_header("WARC-Date") or "",
+        payload_digest=digest,
+    )
+
+
+def _decoded(payload: bytes, encoding: str | None) -> bytes:
+    """The body with its Content-Encoding undone, by warcio's own decompressors."""
+    encoding = (encoding or "").strip().lower()
+    if not encoding or encoding not in BufferedReader.get_supported_decompressors():
+        return payload
+    try:
+        return bytes(BufferedReader(io.BytesIO(payload), decomp_type=encoding).read())
+    except Exception as exc:
+        raise CaptureDamaged(f"the body's {encoding} encoding cannot be undone: {exc}") from None
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One line of a WACZ's CDXJ index."""
+
+    url: str
+    timestamp: str  # 14 digits
+    status: int
+    warc: str
+    offset: int
+    length: int
+    revisit: bool
+
+
+def read_index(wacz: Path) -> Iterator[IndexEntry]:
+    """The CDXJ lines of a WACZ (`wacz create` writes them; pywb reads the same)."""
+    with zipfile.ZipFile(wacz) as archive:
+        names = set(archive.namelist())
+        member = next((m for m in INDEX_MEMBERS if m in names), None)
+        if member is None:
+            raise CaptureDamaged(f"{wacz.name} has no CDXJ index")
+        data = archive.read(member)
+    if member.endswith(".gz"):
+        data = gzip.decompress(data)
+    for line in data.decode("utf-8").splitlines():
+        parts = line.split(" ", 2)
+        if len(parts) < 3 or not parts[2].startswith("{"):
+            continue
+        fields = json.loads(parts[2])
+        status = str(fields.get("status") or "0")
+        yield IndexEntry(
+            url=fields["url"],
+            timestamp=parts[1],
+            status=int(status) if status.isdigit() else 0,
+            warc=fields["filename"],
+            offset=int(fields["offset"]),
+            length=int(fields["length"]),
+            revisit=fields.get("mime") == "warc/revisit" or status == "304",
+        )
+
+
+def job_of(wacz: Path) -> dict[str, object]:
+    """The crawl a WACZ holds (its first warcinfo record's `da-spider`, `da-arguments`,
+    `da-base-url`), so that it can be crawled again from its captures."""
+    with zipfile.ZipFile(wacz) as archive:
+        members = sorted(n for n in archive.namelist() if n.startswith("archive/"))
+        if not members:
+            raise CaptureDamaged(f"{wacz.name} holds no WARC")
+        with archive.open(members[0]) as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type != "warcinfo":
+                    break
+                info = dict(
+                    line.split(":", 1)
+                    for line in record.content_stream().read().decode("utf-8").splitlines()
+                    if ":" in line
+                )
+                spider = info.get("da-spider", "").strip()
+                if spider:
+                    return {
+                        "spider": spider,
+                        "arguments": json.loads(info.get("da-arguments", "{}").strip() or "{}"),
+                        "base_url": info.get("da-base-url", "").strip() or None,
+                    }
+                break
+    raise CaptureDamaged(f"{wacz.name} does not say which crawl it holds (no da-spider)")
