@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from cli.queries import document_details
+from items.names import family_first
 from models.readonly import Connection, run
 
 FORMATS = ("csv", "jsonl", "ris", "csl-json", "bibtex")
@@ -196,7 +197,7 @@ def ris_record(doc: dict[str, Any]) -> list[tuple[str, str]]:
         tags.append(CATALOG)  # RIS.js splits a lone tag at its commas (completeItem)
     lines: list[tuple[str, Any]] = [("TI", doc["title"])]
     lines += [("AU", a) for a in doc.get("authors") or []]
-    lines += [("A4", t) for t in found.get("translated_by", [])]
+    lines += [("A4", credit_name(t)) for t in found.get("translated_by", [])]
     lines += [("AB", doc.get("summary")), ("DA", _ris_date(doc)),
               ("PY", (doc.get("date_start") or "")[:4]), ("DP", CATALOG),
               ("LA", ", ".join(doc.get("languages") or [])), ("M3", doc.get("document_type")),
@@ -254,6 +255,14 @@ def csl_issued(doc: dict[str, Any]) -> dict[str, Any] | None:
     return issued
 
 
+def credit_name(name: str) -> str:
+    """A credit as citation managers read names ("Last, First" when it has a comma): one
+    written family name first ("Zhang Qian") gets its comma ("Zhang, Qian"), so RIS readers
+    and biber do not take "Qian" for the family name; any other stays as written."""
+    parts = family_first(name)
+    return f"{parts[0]}, {parts[1]}" if parts else name
+
+
 def csl_name(name: str) -> dict[str, str]:
     """ "Zhou, Enlai" → family and given; anything else (an institution, a name as written in
     a credit) whole, as a literal: CSL prints it as it is."""
@@ -275,7 +284,7 @@ def csl_item(doc: dict[str, Any]) -> dict[str, Any]:
         "type": "manuscript",
         "title": _one_line(doc["title"]),
         "author": [csl_name(a) for a in doc.get("authors") or []],
-        "translator": [csl_name(t) for t in found.get("translated_by", [])],
+        "translator": [csl_name(credit_name(t)) for t in found.get("translated_by", [])],
         "issued": csl_issued(doc),
         "archive": archive,
         "archive_location": location,
@@ -357,7 +366,10 @@ def bib_fields(doc: dict[str, Any]) -> dict[str, str | None]:
         "author": " and ".join(bib_name(a, True) for a in doc.get("authors") or []) or None,
         # @misc has no `translator` in biblatex's data model: `editor` with `editortype`
         # translator, which the standard styles print "trans. by"
-        "editor": " and ".join(bib_name(t, False) for t in found.get("translated_by", [])) or None,
+        "editor": " and ".join(
+            bib_name(credit_name(t), False) for t in found.get("translated_by", [])
+        )
+        or None,
         "editortype": "translator" if found.get("translated_by") else None,
         "date": bib_date(doc),
         "type": _bib(doc["document_type"]) if doc.get("document_type") else None,

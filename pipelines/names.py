@@ -13,25 +13,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from items import Alias, DocumentItem, Item, PersonForm
+from items.names import FAMILY_FIRST
 
-# Family name first in display: Chinese, Korean and Vietnamese names as the archive writes them.
-FAMILY_FIRST = frozenset(
-    # Chinese
-    "bai bao bo cai cao chai chang chao chen cheng chiang chiao chou chu dai deng ding dong du "
-    "fang fei feng fu gao geng gong gu guo han hao he hou hu hua huang hui ji jia jiang jin kang "
-    "kao ke kong kuang lai lei li lian liang liao lin ling liu long lou lu luo ma mao meng mo mu "
-    "nie ni ou pan pei peng qi qian qiao qin qiu rao ren rong ruan shen sheng shi shu si song su "
-    "sun tan tang tao tian tong wan wang wei wen wu xi xia xiang xiao xie xin xing xiong xu xue "
-    "yan yang yao ye yin you yu yuan yue zeng zha zhan zhang zhao zheng zhou zhu zhuang zhuo zou "
-    "zuo "
-    # Korean
-    "ahn bae baek byun cha chae cho choe choi chon chong chun do gang gi go ha heo hong hwang "
-    "hyon hyun jang jeon jeong ju jung kim ko kwak kwon lee mun nam noh paek pak park pyon ra ri "
-    "rim ryu seo shin sin son yeo yeom yoon yun won "
-    # Vietnamese
-    "bui dang dinh duong ho hoang huynh lam le ly luu mai ngo nguyen pham phan ta tran trinh "
-    "truong vo vu".split()
-)
 SUFFIX = re.compile(r"(?:Jr|Sr)\.?|I{2,3}|IV|V|VI")
 PARTICLES = re.compile(
     r"\s+((?:(?:de|da|di|du|del|della|der|van|von|den|ten|ter|la|le|al|el|bin|ibn)\s*)+)$"
