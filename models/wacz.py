@@ -9,10 +9,12 @@ The WACZ stores its WARCs uncompressed in the zip (as the spec asks), so the see
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
 import hashlib
 import io
 import json
+import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +25,8 @@ from warcio.bufferedreaders import BufferedReader
 from warcio.exceptions import ArchiveLoadFailed
 
 WARC_FOLDER = "warcs"  # under DA_CAPTURES_DIR: WARCs not packaged yet
+# A zip's local file header (APPNOTE.TXT 4.3.7): 30 bytes, then the name and the extra field.
+LOCAL_HEADER_SIGNATURE, LOCAL_HEADER_SIZE = b"PK\x03\x04", 30
 INDEX_MEMBERS = ("indexes/index.cdx.gz", "indexes/index.cdx", "indexes/index.cdxj")
 
 
@@ -60,20 +64,34 @@ def locate(folder: Path, wacz: str, warc: str) -> tuple[Path, str | None]:
 
 
 def read_member(folder: Path, wacz: str, warc: str, offset: int, length: int) -> bytes:
-    """The gzip member of one record, as stored."""
+    """The gzip member of one record, as stored: one seek into the file."""
     path, member = locate(folder, wacz, warc)
-    if member is None:
-        with path.open("rb") as file:
-            file.seek(offset)
-            return file.read(length)
+    start = 0 if member is None else stored_member_start(path, path.stat().st_mtime_ns, member)
+    with path.open("rb") as file:
+        file.seek(start + offset)
+        return file.read(length)
+
+
+@functools.lru_cache(maxsize=256)
+def stored_member_start(path: Path, mtime_ns: int, member: str) -> int:
+    """Where a stored (uncompressed) zip member's bytes begin in the zip file. zipfile's own
+    seek reads and checksums every byte before the offset (quadratic over a crawl's WARC),
+    so the record is read from the file directly. (`mtime_ns`: a rewritten file is looked up
+    again.)"""
     with zipfile.ZipFile(path) as archive:
         try:
-            stream = archive.open(member)
+            info = archive.getinfo(member)
         except KeyError:
             raise CaptureMissing(f"{path.name} holds no {member}") from None
-        with stream:
-            stream.seek(offset)
-            return stream.read(length)
+    if info.compress_type != zipfile.ZIP_STORED:
+        raise CaptureDamaged(f"{member} is compressed in {path.name} (a WACZ stores its WARCs)")
+    with path.open("rb") as file:
+        file.seek(info.header_offset)
+        header = file.read(LOCAL_HEADER_SIZE)
+    if len(header) != LOCAL_HEADER_SIZE or header[:4] != LOCAL_HEADER_SIGNATURE:
+        raise CaptureDamaged(f"{path.name}: no local header for {member}")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    return info.header_offset + LOCAL_HEADER_SIZE + name_length + extra_length
 
 
 def read_capture(
