@@ -64,18 +64,28 @@ class SaveResult:
 
 
 def plain(value: Any) -> Any:
-    """Item values as the database takes them: vocabularies as their strings."""
+    """Item values as the database takes them: dataclasses as dicts, vocabularies as their
+    strings. (`dataclasses.asdict` deep-copies every value on the way, a third of the store's
+    CPU per document; nothing here is changed afterwards, so values are taken as they are.)"""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, list):
         return [plain(v) for v in value]
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
+    names = _FIELD_NAMES.get(type(value))
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
     return value
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def item_values(item: DocumentItem) -> dict[str, Any]:
-    return plain(dataclasses.asdict(item))
+    return plain(item)
 
 
 def content_hash(values: dict[str, Any]) -> str:
