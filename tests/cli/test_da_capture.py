@@ -8,18 +8,27 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import SITE, query
+from conftest import SITE, _postgres_database, query
 from support.captured import crawl, da
 
 from spiders.offline import FixtureSite
 
 
-@pytest.fixture(scope="module")
-def crawled(tmp_path_factory):
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def crawled(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("da_capture")
-    url, folder = f"sqlite:///{tmp / 'archive.db'}", tmp / "captures"
+    databases = (
+        iter([f"sqlite:///{tmp / 'archive.db'}"])
+        if request.param == "sqlite"
+        else _postgres_database()
+    )
+    url, folder = next(databases), tmp / "captures"
     crawl(url, folder)
-    return url, folder
+    yield url, folder
+    for _ in databases:  # drops the PostgreSQL database
+        pass
 
 
 def test_every_document_points_to_a_capture_of_one_of_its_urls(crawled):
