@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.output import UserError
-from models.wacz import CaptureDamaged, job_of
+from models.wacz import WARC_FOLDER, CaptureDamaged, job_of
 
 DEFAULT_CAPTURES = "data/captures"
 
@@ -76,9 +76,19 @@ def crawl_command(job: dict[str, Any], files: list[Path], url: str) -> list[str]
     return command
 
 
+def unpackaged(given: list[str] | None) -> list[Path]:
+    """WARCs a run left unpackaged (still running, or killed) in the folders given."""
+    folders = [Path(name) for name in given or [str(captures_folder())] if Path(name).is_dir()]
+    return [warc for folder in folders for warc in sorted((folder / WARC_FOLDER).glob("*.warc.gz"))]
+
+
 def run_reparse(url: str, given: list[str] | None) -> int:
     files = wacz_files(given)
     crawls = jobs(files)
+    if left := unpackaged(given):
+        print(f"da reparse: {len(left)} WARC file(s) of unfinished runs in "
+              f"{left[0].parent} are not re-parsed (the next crawl of their job packages "
+              "them)", file=sys.stderr)  # fmt: skip
     env = {
         **os.environ,
         "SCRAPY_SETTINGS_MODULE": os.environ.get("SCRAPY_SETTINGS_MODULE", "settings"),

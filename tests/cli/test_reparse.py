@@ -120,6 +120,7 @@ def test_reparse_of_the_same_captures_writes_nothing(crawled):
     before = tables(url)
     result = da("--db", url, "reparse", "--captures", str(folder / "collection-1.wacz"))
     assert result.returncode == 0, result.stderr[-2000:]
+    assert "not re-parsed" not in result.stderr
     assert "documents 0 new / 0 updated / 48 unchanged" in result.stdout
     assert tables(url) == before
     assert query(url, "SELECT count(*) FROM document_revisions") == [(0,)]
@@ -184,3 +185,18 @@ def test_bad_captures_get_one_line_and_exit_2(given, message, tmp_path):
     result = da("--db", f"sqlite:///{tmp_path / 'x.db'}", "reparse", "--captures", given)
     assert (result.returncode, result.stderr.strip()) == (2, message)
     assert not (tmp_path / "x.db").exists()
+
+
+def test_warcs_a_killed_run_left_are_named(crawled, databases):
+    _, folder = crawled
+    left = folder / "warcs" / "collection-9-20261202000000-00001.warc.gz"
+    left.write_bytes(b"")
+    try:
+        result = da("--db", databases[0]("warcs"), "reparse", "--captures", str(folder))
+    finally:
+        left.unlink()
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (
+        f"da reparse: 1 WARC file(s) of unfinished runs in {folder / 'warcs'} are not re-parsed"
+        in result.stderr
+    )
