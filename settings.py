@@ -97,6 +97,8 @@ EXTENSIONS = {
 DA_CAPTURES = os.environ.get("DA_CAPTURES", "1")
 DA_CAPTURES_DIR = os.environ.get("DA_CAPTURES_DIR", "data/captures")
 DA_CAPTURES_WARC_SIZE = os.environ.get("DA_CAPTURES_WARC_SIZE", 1024**3)  # then a new WARC
+# WACZ files (os.pathsep-separated) to crawl instead of the site (`da reparse`: spiders/replay.py).
+DA_REPLAY = os.environ.get("DA_REPLAY", "")
 DA_RUN_ENABLED = True  # off: no database at all (the store pipeline turns itself off too)
 ITEM_PIPELINES = {
     "pipelines.clean.CleanTextPipeline": 100,

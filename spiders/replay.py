@@ -120,10 +120,9 @@ class ReplayDownloadHandler(BaseDownloadHandler):
             fetched_at=captured.date, payload_digest=captured.payload_digest,
         )  # fmt: skip
         headers = Headers()
+        transfer = ORIGINAL_PREFIX.lower()  # headers of the transfer, not of the body kept
         for name, value in captured.headers:
-            if not name.lower().startswith(
-                ORIGINAL_PREFIX.lower()
-            ):  # the transfer's, not the body's
+            if not name.lower().startswith(transfer):
                 headers.appendlist(name, value)
         response_class = responsetypes.from_args(
             headers=headers, url=request.url, body=captured.payload

@@ -10,7 +10,7 @@ import json
 import zipfile
 
 import pytest
-from conftest import _postgres_database, query
+from conftest import _postgres_database, query, run_scrapy
 from support.captured import crawl, da
 from support.old_parser import SUFFIX, pipelines_setting
 
@@ -200,3 +200,14 @@ def test_warcs_a_killed_run_left_are_named(crawled, databases):
         f"da reparse: 1 WARC file(s) of unfinished runs in {folder / 'warcs'} are not re-parsed"
         in result.stderr
     )
+
+
+def test_a_crawl_of_a_missing_wacz_fails_before_its_first_request(tmp_path):
+    """`DA_REPLAY` set by hand: a missing file is a failed run (exit 1), not an empty one."""
+    missing = tmp_path / "gone.wacz"
+    result = run_scrapy(
+        "crawl", "collection", "-s", f"DA_REPLAY={missing}",
+        "-s", f"DATABASE_URL=sqlite:///{tmp_path / 'a.db'}",
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert f"nothing to re-parse: no such capture file {missing}" in result.stderr
