@@ -1,10 +1,26 @@
-"""The benchmark's vocabulary: the words of the fixtures' pages and the real captures with
-their frequencies, extracted once into bench/data/vocabulary.tsv (`python -m bench.vocabulary`
-rewrites it). bench/synthetic.py samples texts from it, so a searched word matches about as
-many documents as it would in the archive."""
+"""The benchmark's vocabulary and the real documents it models its synthetic ones on.
+
+bench/data/real_texts.jsonl: 139 real documents of the Wilson Center Digital Archive, one JSON
+object a line (slug, url, title, date, summary, text: the page's own words, tags stripped; the
+English translation or transcript, cut at about 3,000 characters). They were read from captures
+of the archive's document pages, https://digitalarchive.wilsoncenter.org/document/{slug}, kept
+in the public GitHub repository banned-historical-archives/banned-historical-archives29 as
+wcda/{slug}/index.html: the slugs its index lists first (alphabetically, a... to cable-no-14..,
+of ~2,900) and the "Related Documents" those pages link to. They span many collections,
+countries and decades (Stalin's cables, the Mitrokhin files, Sino-Indian, Sino-Japanese and
+Sino-Soviet relations, the Jupiter missiles, Bulgarian and Polish party papers, the PCI's China
+files, Japan in the Gulf crisis; 1944-1990), so that a word's share of the documents is the
+archive's, not one collection's. Where a page has only a scan, the text is its summary; a few
+records (from the Related Documents lists) have only a title, a date and a summary.
+
+bench/data/vocabulary.tsv: the words of those documents, of the fixtures' pages and of the
+real captures in ../shared/site/real, with their counts (`python -m bench.vocabulary` rewrites
+it). bench/synthetic.py draws each synthetic document's words from one real document's words,
+and a few from this vocabulary."""
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections import Counter
@@ -12,6 +28,7 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 VOCABULARY = Path(__file__).parent / "data" / "vocabulary.tsv"
+REAL_TEXTS = Path(__file__).parent / "data" / "real_texts.jsonl"
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 URL = re.compile(r"\S*(?:://|www\.|\.org|\.html)\S*")
 MAX_WORDS = 5000
@@ -36,8 +53,25 @@ def _page_text(path: Path) -> str:
     return str(tree.text_content())
 
 
+def real_documents() -> list[dict[str, str]]:
+    """The real documents of bench/data/real_texts.jsonl, in their order."""
+    if not REAL_TEXTS.exists():
+        return []
+    lines = REAL_TEXTS.read_text("utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def words_of(document: dict[str, str]) -> list[str]:
+    """A real document's words (title, summary and text) in order, as bench/synthetic.py
+    samples them."""
+    text = " ".join(document.get(k) or "" for k in ("title", "summary", "text"))
+    return [w for w in WORD.findall(URL.sub(" ", text)) if len(w) > 1 or w.lower() in ("a", "i")]
+
+
 def sources() -> list[str]:
-    texts = []
+    texts = [
+        "\n".join(d.get(k) or "" for k in ("title", "summary", "text")) for d in real_documents()
+    ]
     data = tomllib.loads((PROJECT / "fixtures" / "data" / "documents.toml").read_text("utf-8"))
     texts += _strings(data)
     pages = sorted((PROJECT / "fixtures" / "site" / "document").glob("*.html"))
@@ -78,8 +112,8 @@ def load() -> tuple[list[str], list[int]]:
 
 def main() -> None:
     rows = extract()
-    lines = ["# word\tcount: the words of fixtures/data/documents.toml, fixtures/site/document/*.html",
-             "# and ../shared/site/real/*.html (python -m bench.vocabulary)"]  # fmt: skip
+    lines = ["# word\tcount: the words of bench/data/real_texts.jsonl, fixtures/data/documents.toml,",
+             "# fixtures/site/document/*.html and ../shared/site/real/*.html (python -m bench.vocabulary)"]  # fmt: skip
     VOCABULARY.write_text("\n".join(lines + [f"{w}\t{c}" for w, c in rows]) + "\n", "utf-8")
     print(f"{len(rows)} words, {sum(c for _, c in rows)} occurrences -> {VOCABULARY}")
 
