@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+if TYPE_CHECKING:  # rich is imported by the bar itself: a crawl without one does not pay it
+    from rich.console import Console
+    from rich.progress import TaskID
 
-from models.runs import Progress as RunProgress
+    from models.runs import Progress as RunProgress
 
 
 def wanted(enabled: bool, stream: IO[str] | None = None) -> bool:
@@ -26,6 +27,9 @@ def wanted(enabled: bool, stream: IO[str] | None = None) -> bool:
 
 class ProgressBar:
     def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
         self.console = Console(stderr=True)
         self.bar = Progress(
             TextColumn("[bold]crawl"),

@@ -12,8 +12,6 @@ import unicodedata
 from enum import Enum
 from typing import Any
 
-import ftfy
-
 from items import DocumentItem, Item
 
 # UTF-8 read as Latin-1/Windows-1252 leaves these; clean text almost never has them.
@@ -26,6 +24,8 @@ def clean_text(value: str) -> str:
     if value.isascii():  # NFC and mojibake marks concern non-ASCII characters only
         return value
     if MOJIBAKE_MARKS.search(value):
+        import ftfy  # here: most crawls never need it, and it costs 40 ms of start-up
+
         value = ftfy.fix_text(value, uncurl_quotes=False, fix_line_breaks=False)
     return unicodedata.normalize("NFC", value)
 

@@ -72,11 +72,14 @@ def detect_page(
     if raw is None and not isinstance(html, etree._Element):
         raw = html
     title = text_of(page_title(root))
-    # The tree's checks first: cheaper than the raw text's pre-check, which then only
-    # confirms a page they flag (as before, a page is a challenge when both say so).
-    challenge = _challenge_reason(root, title)
-    if challenge and (raw is None or might_be_challenge(raw)):
-        return PageKind(PageType.CHALLENGE, reason=challenge)
+    # A page is a challenge when both the tree and the raw text's pre-check say so. A text
+    # the pre-check has just cleared (the retry middleware checks every response) needs no
+    # tree checks; otherwise the tree's go first, cheaper than the pre-check, which then only
+    # confirms a page they flag.
+    if raw is None or not cleared(raw):
+        challenge = _challenge_reason(root, title)
+        if challenge and (raw is None or might_be_challenge(raw)):
+            return PageKind(PageType.CHALLENGE, reason=challenge)
     title = title or ""
     if ERROR_TITLE.match(title):
         return PageKind(PageType.ERROR, reason=f"error page: {title}")
@@ -146,10 +149,30 @@ CHALLENGE_HINTS = (
 )  # fmt: skip
 
 
+# The last texts the pre-check cleared, by identity (kept here, so that no other text takes
+# their id while they are): the retry middleware checks each response's text, and the page
+# parser, given the same str object, then knows the answer without a second search.
+_CLEARED: dict[int, str] = {}
+CLEARED_KEPT = 64  # more than the responses between the middleware and the spider
+
+
 def might_be_challenge(raw: str | bytes) -> bool:
     """Substring tests on the lowercased text: much cheaper than a regex or a tree walk."""
+    if cleared(raw):
+        return False
     text = raw.lower() if isinstance(raw, str) else raw.decode("utf-8", "replace").lower()
-    return any(hint in text for hint in CHALLENGE_HINTS)
+    if any(hint in text for hint in CHALLENGE_HINTS):
+        return True
+    if isinstance(raw, str):
+        if len(_CLEARED) >= CLEARED_KEPT:
+            _CLEARED.pop(next(iter(_CLEARED)), None)  # the oldest
+        _CLEARED[id(raw)] = raw
+    return False
+
+
+def cleared(raw: str | bytes) -> bool:
+    """Whether this very text (the same object) was just cleared by `might_be_challenge`."""
+    return isinstance(raw, str) and _CLEARED.get(id(raw)) is raw
 
 
 def challenge_reason(root: etree._Element) -> str | None:

@@ -17,6 +17,7 @@ import pytest
 from conftest import SITE
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.test import get_crawler
 
@@ -378,3 +379,40 @@ def test_offline_robots_txt_is_plain_text(handler):
     response = download(handler, f"{LIVE}/robots.txt")
     assert type(response) is TextResponse
     assert response.status == 200
+
+
+@pytest.mark.parametrize(
+    ("component", "setting", "scrapy_class"),
+    [
+        ("CookiesMiddleware", "COOKIES_ENABLED", "scrapy.downloadermiddlewares.cookies"),
+        ("RemoteControl", "REMOTE_CONTROL_ENABLED", "scrapy.extensions.remote_control"),
+    ],
+)
+def test_scrapy_components_load_only_when_turned_on(component, setting, scrapy_class, monkeypatch):
+    """Off (the project's settings): not configured (Scrapy's module, slow to import, is
+    imported only when on); on: Scrapy's own component."""
+    import importlib
+
+    import spiders.middlewares as middlewares
+
+    wrapper = getattr(middlewares, component)
+    if component == "RemoteControl":  # Scrapy's wants the asyncio reactor, not this test's
+        monkeypatch.setattr("scrapy.extensions.remote_control.is_asyncio_available", lambda: True)
+    with pytest.raises(NotConfigured):
+        wrapper.from_crawler(get_crawler(settings_dict={setting: False}))
+    instance = wrapper.from_crawler(get_crawler(settings_dict={setting: True}))
+    assert type(instance) is getattr(importlib.import_module(scrapy_class), component)
+
+
+def test_the_project_loads_no_cookie_or_remote_control_code():
+    """Scrapy's base lists hold the stand-ins instead of Scrapy's classes (a key set to None in
+    DOWNLOADER_MIDDLEWARES or EXTENSIONS would still be imported by Scrapy, to be compared)."""
+    base = project_settings.DOWNLOADER_MIDDLEWARES_BASE | project_settings.EXTENSIONS_BASE
+    assert base["spiders.middlewares.CookiesMiddleware"] == 700
+    assert "spiders.middlewares.RemoteControl" in base
+    assert not any(
+        name.startswith(
+            ("scrapy.downloadermiddlewares.cookies", "scrapy.extensions.remote_control")
+        )
+        for name in base
+    )

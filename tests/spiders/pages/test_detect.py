@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import DOCUMENTS, SITE, build, fixture_html, live_url, page_path
 
-from spiders.pages import detect_page
+from spiders.pages import detect, detect_page
 
 FACET = f"f[0]=topics:{build.TOPIC_ID}&fo[0]={build.TOPIC_ID}"
 PAGES = [
@@ -91,3 +91,34 @@ def test_every_fixture_page_is_classified():
     """Every Digital Archive page (the blog post is www.wilsoncenter.org's, read by its own parser)."""
     for path in (p for p in SITE.rglob("*.html") if "blog-post" not in p.parts):
         assert detect_page(path.read_text(encoding="utf-8")).type != "unknown", path
+
+
+def test_a_text_the_pre_check_cleared_skips_the_tree_checks(monkeypatch):
+    """The retry middleware's pre-check clears a page's text; detection given that same
+    text object then runs no challenge check of its own, and decides as before."""
+    html = fixture_html(page_path(DOCUMENTS[0]))
+    before = detect_page(html)
+    assert not detect.might_be_challenge(html)
+    assert detect.cleared(html)
+    assert not detect.cleared(html + " ")  # another text: not cleared
+
+    def no_tree_check(*args):
+        raise AssertionError("the tree's challenge checks ran for a cleared text")
+
+    monkeypatch.setattr(detect, "_challenge_reason", no_tree_check)
+    assert detect_page(html) == before
+
+
+def test_a_challenge_page_is_never_cleared():
+    html = fixture_html(f"document/{build.CHALLENGE_RECORD_ID}.html")
+    assert detect.might_be_challenge(html)
+    assert not detect.cleared(html)
+    assert detect_page(html).type == "challenge"
+
+
+def test_the_cleared_texts_are_bounded():
+    texts = [f"<html><body><p>page {i}</p></body></html>" for i in range(detect.CLEARED_KEPT + 10)]
+    for text in texts:
+        assert not detect.might_be_challenge(text)
+    assert len(detect._CLEARED) <= detect.CLEARED_KEPT
+    assert detect.cleared(texts[-1]) and not detect.cleared(texts[0])
