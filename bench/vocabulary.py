@@ -11,7 +11,9 @@ countries and decades (Stalin's cables, the Mitrokhin files, Sino-Indian, Sino-J
 Sino-Soviet relations, the Jupiter missiles, Bulgarian and Polish party papers, the PCI's China
 files, Japan in the Gulf crisis; 1944-1990), so that a word's share of the documents is the
 archive's, not one collection's. Where a page has only a scan, the text is its summary; a few
-records (from the Related Documents lists) have only a title, a date and a summary.
+records (from the Related Documents lists) have only a title, a date and a summary. The texts
+are the archive's, kept here as benchmark data for research use under its terms of use (as
+the crawl's captures are: docs/captures.md, "Licence").
 
 bench/data/vocabulary.tsv: the words of those documents, of the fixtures' pages and of the
 real captures in ../shared/site/real, with their counts (`python -m bench.vocabulary` rewrites
