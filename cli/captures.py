@@ -54,17 +54,18 @@ def write_capture(capture: dict[str, Any], folder: Path | None, output: str) -> 
     try:
         captured = read_capture(folder, capture["wacz"], capture["warc"], int(capture["offset"]),
                                 int(capture["length"]), capture["record_id"])  # fmt: skip
+        body = captured.body
     except (CaptureMissing, CaptureDamaged) as exc:
         raise UserError(str(exc)) from None
     if output == "-":
-        sys.stdout.buffer.write(captured.body)
+        sys.stdout.buffer.write(body)
         sys.stdout.buffer.flush()
     else:
         try:
-            Path(output).write_bytes(captured.body)
+            Path(output).write_bytes(body)
         except OSError as exc:
             raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
     return (
-        f"{len(captured.body):,} bytes of {captured.url} (HTTP {captured.status}, captured "
+        f"{len(body):,} bytes of {captured.url} (HTTP {captured.status}, captured "
         f"{captured.date}) from {capture['wacz']} -> {output}"
     )

@@ -548,11 +548,17 @@ def _format(args: argparse.Namespace) -> str | None:
     return "json" if getattr(args, "json", False) else getattr(args, "format", None)
 
 
+def _document(conn: Any, key: str) -> int:
+    """The id of the document a record id, URL or slug names (a usage error when none)."""
+    doc_id = document_id(conn, key.strip())
+    if doc_id is None:
+        raise UserError(f"no document with record id {key!r}")
+    return doc_id
+
+
 def run_show(engine: DaEngine, args: argparse.Namespace, _: Any) -> int:
     with engine.connect() as conn:
-        doc_id = document_id(conn, args.record_id.strip())
-        if doc_id is None:
-            raise UserError(f"no document with record id {args.record_id!r}")
+        doc_id = _document(conn, args.record_id)
         if args.capture:  # warcio is imported only here
             from cli.captures import capture_details, capture_of
 
@@ -617,9 +623,7 @@ def run_capture(engine: DaEngine, args: argparse.Namespace, _: Any) -> int:
     from cli.captures import capture_of, write_capture
 
     with engine.connect() as conn:
-        doc_id = document_id(conn, args.record_id.strip())
-        if doc_id is None:
-            raise UserError(f"no document with record id {args.record_id!r}")
+        doc_id = _document(conn, args.record_id)
         capture = capture_of(conn, doc_id, args.record_id)
     print(write_capture(capture, args.captures, args.output), file=sys.stderr)
     return 0

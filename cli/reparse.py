@@ -100,7 +100,7 @@ def run_reparse(url: str, given: list[str] | None) -> int:
         print(f"reparse: {job['spider']} {arguments}".rstrip() + f" from {names}", flush=True)
         status = subprocess.run(crawl_command(job, files, url), env=env, check=False).returncode
         worst = max(worst, status if status in (0, 1, 2) else 1)
-    done = sum(1 for _ in crawls)
+    done = len(crawls)
     print(f"reparse: {done} crawl{'s' if done != 1 else ''} from {len(files)} WACZ "
           f"file{'s' if len(files) != 1 else ''}, exit {worst}", flush=True)  # fmt: skip
     return worst

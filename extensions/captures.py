@@ -53,11 +53,10 @@ from warcio.warcwriter import WARCWriter
 
 from extensions.run import RunExtension
 from items import CAPTURE_META, CaptureRecord, DocumentItem, FetchedPage, FetchRecord
+from models.wacz import WARC_FOLDER
 
 logger = logging.getLogger(__name__)
 
-# WARCs being written, or left by a run that could not package them, under DA_CAPTURES_DIR.
-WARC_FOLDER = "warcs"
 # zlib level 1: the crawl is CPU-bound, and level 6 costs 0.1 ms more per 12 KB page for
 # captures only 10% smaller (docs/captures.md).
 GZIP_LEVEL = 1

@@ -24,7 +24,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import BufferedReader
 from warcio.exceptions import ArchiveLoadFailed
 
-WARC_FOLDER = "warcs"  # under DA_CAPTURES_DIR: WARCs not packaged yet
+# Under DA_CAPTURES_DIR: WARCs being written, or left by a run that could not package them.
+WARC_FOLDER = "warcs"
 # A zip's local file header (APPNOTE.TXT 4.3.7): 30 bytes, then the name and the extra field.
 LOCAL_HEADER_SIGNATURE, LOCAL_HEADER_SIZE = b"PK\x03\x04", 30
 INDEX_MEMBERS = ("indexes/index.cdx.gz", "indexes/index.cdx", "indexes/index.cdxj")
@@ -45,11 +46,17 @@ class CapturedResponse:
     protocol: str
     headers: list[tuple[str, str]]  # as the server sent them (transfer headers renamed)
     payload: bytes  # the body as sent (still in its Content-Encoding)
-    body: bytes  # the body as a browser reads it (Content-Encoding undone)
     record_id: str
     record_type: str  # response | revisit
     date: str  # WARC-Date
     payload_digest: str | None
+
+    @property
+    def body(self) -> bytes:
+        """The body as a browser reads it (Content-Encoding undone). Only on demand: a
+        re-parse hands Scrapy the payload, whose middleware undoes the encoding itself."""
+        encoding = next((v for k, v in self.headers if k.lower() == "content-encoding"), None)
+        return _decoded(self.payload, encoding)
 
 
 def locate(folder: Path, wacz: str, warc: str) -> tuple[Path, str | None]:
@@ -115,14 +122,12 @@ def read_capture(
         actual = base64.b32encode(hashlib.sha1(payload).digest()).decode()
         if actual != digest.removeprefix("sha1:"):
             raise CaptureDamaged(f"the payload of {found_id} does not match its digest")
-    body = _decoded(payload, http.get_header("Content-Encoding") if http else None)
     return CapturedResponse(
         url=headers.get_header("WARC-Target-URI") or "",
         status=int(http.get_statuscode() or 0) if http else 0,
         protocol=(http.protocol if http else "") or "HTTP/1.1",
         headers=list(http.headers) if http else [],
         payload=payload,
-        body=body,
         record_id=found_id or "",
         record_type=record.rec_type,
         date=headers.get_header("WARC-Date") or "",
