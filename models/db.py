@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import contextlib
-import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
@@ -177,38 +176,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def is_current(engine: Engine) -> bool:
-    """True when the schema is at the newest migration (so no upgrade is needed). Read
-    without Alembic (0.1 s of imports, paid by every crawl): the heads from the migration
-    scripts' own `revision` / `down_revision` lines, the database's from alembic_version.
-    Anything else (no table, another revision, a script it cannot read) goes to `upgrade`,
-    which asks Alembic."""
+    """True when the schema is at the newest migration (so no upgrade is needed)."""
     if not inspect(engine).has_table("alembic_version"):
         return False
-    with migrations_folder() as folder:
-        heads = script_heads(folder)
-    if not heads:
-        return False
-    with engine.connect() as connection:
-        current = {
-            row[0] for row in connection.execute(text("SELECT version_num FROM alembic_version"))
-        }
-    return current == heads
-
-
-REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+)$", re.M)
-
-
-def script_heads(folder: Path) -> set[str]:
-    """The revisions no migration script revises: Alembic's heads, from the scripts' text."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for script in (folder / "versions").glob("*.py"):
-        found = dict(REVISION_LINE.findall(script.read_text(encoding="utf-8")))
-        if "revision" not in found:
-            continue
-        revisions |= set(re.findall(r"[\"']([^\"']+)[\"']", found["revision"]))
-        parents |= set(re.findall(r"[\"']([^\"']+)[\"']", found.get("down_revision", "")))
-    return revisions - parents
+    with migrations_folder() as folder, engine.connect() as connection:
+        return _at_heads(connection, folder)
 
 
 def _at_heads(connection: Connection, folder: Path) -> bool:
