@@ -75,12 +75,32 @@ INSTITUTION = re.compile(
 ACRONYM = re.compile(r"^[A-Z][A-Z&.-]{1,9}$")
 
 
+def may_contain(text: str, words: tuple[str, ...]) -> bool:
+    """Whether a case-insensitive pattern that cannot match without one of `words`
+    (lowercase) may match `text`: substring tests instead of running the pattern, which on
+    most sources finds nothing. Exact for ASCII text; re.I also folds a few other letters to
+    ASCII ones (the long s, the Kelvin sign), so any other text goes to the pattern."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return any(word in low for word in words)
+
+
+# What each screened pattern cannot match without (see the patterns).
+CREDIT_WORDS = (
+    "translat", "contributed", "obtained", "transcribed", "edited", "annotated", "provided",
+    "donated",
+)  # fmt: skip
+
+
 def take_credits(text: str) -> tuple[str, dict[str, list[str]]]:
     """Remove every credit clause: (the rest, {credit field: names in reading order})."""
     credits: dict[str, list[str]] = {}
     rest = text
     while True:
-        match = CREDIT.search(rest)
+        match = None
+        if may_contain(rest, ("by",)) and may_contain(rest, CREDIT_WORDS):
+            match = CREDIT.search(rest)
         if match is None:
             return _tidy(rest), credits
         names_start = match.start("names")
@@ -149,12 +169,14 @@ def _names(text: str) -> list[str]:
 
 # -- splitting -------------------------------------------------------------------------------
 
+PUBLISHED_WORDS = ("published", "printed", "included", "cited", "quoted", "reproduced", "available")
 PUBLISHED_IN = re.compile(
     r"\b(?:(?:Also|Originally|First|Previously)\s+)?(?:published|reprinted|printed|included|cited|"
     r"quoted|reproduced|available)(?:\s+in\s+(?:English|Russian|Chinese|Hungarian|German|Polish|full))?"
     r"\s+in\b[:\s]*",
     re.I,
 )
+COPY_WORDS = ("cop", "file", "available")
 COPY_AT = re.compile(
     r",?\s*(?:a\s+)?(?:copy|copies)\s+(?:in|at)\s+(?:the\s+)?|,?\s*(?:and\s+)?on\s+file\s+at\s+(?:the\s+)?"
     r"|\.?\s*Also\s+available\s+(?:at|from)\s+(?:the\s+)?",
@@ -163,6 +185,7 @@ COPY_AT = re.compile(
 
 
 # Phrases that say how a copy travelled, not where it is: dropped before reading.
+NOISE_WORDS = ("permission", "provided", "copy", "given", "secret", "confidential")
 NOISE = re.compile(
     r"\bWith\s+(?:the\s+)?permission\s+of\s+[^.;]*[.;]?|,?\s*provided\s+to\s+(?:the\s+)?(?-i:[A-Z]{3,})\b"
     r"|^\s*copy\b\s*|(?<=;)\s*copy\b\s*\.?|,?\s*(?:fond|opis|delo)(?:\s+and\s+\w+)?\s+not\s+given"
@@ -187,15 +210,15 @@ def split_citations(text: str) -> list[Part]:
     parts: list[Part] = []
     segments: list[str] = []
     for segment in text.split(";"):  # "Foreign Relations …, Eastern Europe; The Soviet Union"
-        if segments and (PUBLISHED_IN.search(segments[-1]) or CONTINUED.match(segment)):
+        if segments and (_published_in(segments[-1]) or CONTINUED.match(segment)):
             segments[-1] += ";" + segment
         else:
             segments.append(segment)
     for segment in segments:
-        segment = re.sub(r"^\s*(?:and|also)\s+", "", segment).strip(" ,.")
+        segment = LEADING_AND.sub("", segment).strip(" ,.")
         if not segment:
             continue
-        leading = PUBLISHED_IN.match(segment)
+        leading = PUBLISHED_IN.match(segment) if may_contain(segment, PUBLISHED_WORDS) else None
         if leading and parts:  # "…, 861.00/2-2246; reprinted in …"
             parts[-1].publication = re.sub(r"^the\s+", "", segment[leading.end() :]).strip(" ,.")
             continue
@@ -210,13 +233,20 @@ def split_citations(text: str) -> list[Part]:
     return parts
 
 
+LEADING_AND = re.compile(r"^\s*(?:and|also)\s+")
+
+
+def _published_in(text: str) -> re.Match[str] | None:
+    return PUBLISHED_IN.search(text) if may_contain(text, PUBLISHED_WORDS) else None
+
+
 def _is_publication(text: str) -> bool:
     return _repository(text)[0] is None and bool(PUBLICATION.search(text))
 
 
 def _publication(segment: str) -> tuple[str, str | None]:
     """'…, d. 3. Reprinted in X. Translated …' -> ('…, d. 3', 'X')."""
-    match = PUBLISHED_IN.search(segment)
+    match = _published_in(segment)
     if match is None or match.start() == 0:
         return segment, None
     publication = re.sub(r"^the\s+", "", segment[match.end() :])
@@ -237,7 +267,7 @@ def _split_on_archives(text: str) -> list[str]:
     """Before 'copy in' / 'on file at' (another holder), before 'and' + a known archive, and
     before a comma + a second known archive ("IDSA (…), Tata Institute …")."""
     result: list[str] = []
-    for i, piece in enumerate(COPY_AT.split(text)):
+    for i, piece in enumerate(COPY_AT.split(text) if may_contain(text, COPY_WORDS) else [text]):
         piece = piece.strip(" ,.")
         if not piece:
             continue
@@ -248,10 +278,13 @@ def _split_on_archives(text: str) -> list[str]:
     return result
 
 
+ARCHIVE_JOIN = re.compile(r"(?:,\s*|\s+)and\s+(?=\S)|,\s*(?=[A-Z])")
+
+
 def _split_on_known(text: str) -> list[str]:
     pattern, by_key = _archive_index()
     pieces, start = [], 0
-    for match in re.finditer(r"(?:,\s*|\s+)and\s+(?=\S)|,\s*(?=[A-Z])", text):
+    for match in ARCHIVE_JOIN.finditer(text):
         following = pattern.match(text, match.end())
         if not following or start >= match.start():
             continue
@@ -341,6 +374,9 @@ PERSON_SOURCE = re.compile(
 )
 
 
+PIECES = re.compile(r",(?![”\"\d])\s*|\.\s+(?=[A-Za-z]+\.?\s*\d)")
+
+
 def read_citation(part: Part) -> Citation:
     citation = Citation(raw=part.text, publication=part.publication)
     text = part.text
@@ -357,11 +393,7 @@ def read_citation(part: Part) -> Citation:
         return citation
     repository, record, rest = _repository(text)
     rest = HUNGARIAN_UNITS.sub(lambda m: f", {HUNGARIAN[m['unit'][0]]} {m['value']},", rest)
-    pieces = [
-        p.strip()
-        for p in re.split(r",(?![”\"\d])\s*|\.\s+(?=[A-Za-z]+\.?\s*\d)", rest)
-        if p.strip(" .")
-    ]
+    pieces = [p.strip() for p in PIECES.split(rest) if p.strip(" .")]
     units, reference = _units(pieces)
     if record is not None:
         citation.repository_name, citation.abbreviation = record.name, record.abbreviation
@@ -448,12 +480,26 @@ def _without(text: str, start: int, end: int) -> str:
     return ", ".join(p for p in (before, after) if p)
 
 
+# The unit patterns as one alternation, in the same order: regex alternation tries each
+# in turn, so the first pattern that matches the whole piece wins, as in a loop over UNIT,
+# for one call instead of up to ten. Each alternative names its value `v{i}`.
+UNIT_ANY = re.compile(
+    "|".join(
+        f"(?:{pattern.pattern.replace('(?P<value>', f'(?P<v{i}>')})"
+        for i, (pattern, _, _) in enumerate(UNIT)
+    )
+)
+UNIT_OF_GROUP = {f"v{i}": (unit, english) for i, (_, unit, english) in enumerate(UNIT)}
+
+
 def _unit_of(piece: str) -> tuple[str, str, bool] | None:
-    for pattern, unit, english in UNIT:
-        match = pattern.match(piece)
-        if match:
-            return unit, match.group("value").strip(" ,."), english
-    return None
+    match = UNIT_ANY.match(piece)
+    if match is None:
+        return None
+    name = match.lastgroup
+    assert name is not None
+    unit, english = UNIT_OF_GROUP[name]
+    return unit, match.group(name).strip(" ,."), english
 
 
 def _units(pieces: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -490,8 +536,15 @@ def _units(pieces: list[str]) -> tuple[dict[str, str], list[str]]:
 
 
 def _tidy(text: str) -> str:
-    text = re.sub(r"\.(?:\s*\.)+", ".", " ".join(text.split()))
-    return re.sub(r"^\.\s*", "", text).strip(" ,.;")
+    text = " ".join(text.split())
+    # Runs of dots: after the join, only "..", ". ." can start one (\s and str.split() agree).
+    if ".." in text or ". ." in text:
+        text = DOT_RUNS.sub(".", text)
+    return (LEADING_DOT.sub("", text) if text.startswith(".") else text).strip(" ,.;")
+
+
+DOT_RUNS = re.compile(r"\.(?:\s*\.)+")
+LEADING_DOT = re.compile(r"^\.\s*")
 
 
 # -- the archive table -------------------------------------------------------------------------
@@ -526,7 +579,8 @@ def parse_citations(text: str | None) -> list[Citation]:
     source = " ".join((text or "").replace("<br>", " ").split())
     if not source:
         return []
-    rest, credits = take_credits(NOISE.sub(" ", source))
+    noise = may_contain(source, NOISE_WORDS)
+    rest, credits = take_credits(NOISE.sub(" ", source) if noise else source)
     citations = [read_citation(part) for part in split_citations(rest)]
     citations = [
         c for c in citations if c.kind != "unknown" or _substantial(c.reference or c.repository)
