@@ -30,13 +30,21 @@ def clean_text(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+# Exact types that hold no string: returned at once (most of an item's fields are these,
+# None or plain str, so the common cases are decided by one type test).
+LEFT_ALONE = frozenset({bool, int, float, type(None)})
+
+
 def clean_value(value: Any) -> Any:
-    if value is None:
-        return None
+    kind = type(value)
+    if kind is str:
+        return clean_text(value)
+    if kind in LEFT_ALONE:
+        return value
     if isinstance(value, str):  # a vocabulary's value (a StrEnum is a str) is kept as it is
         return value if isinstance(value, Enum) else clean_text(value)
     if isinstance(value, list):
-        return [clean_value(v) for v in value]
+        return [clean_text(v) if type(v) is str else clean_value(v) for v in value]
     if isinstance(value, dict):
         return {k: clean_value(v) for k, v in value.items()}
     parts = getattr(value, "__dataclass_fields__", None)

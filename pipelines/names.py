@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from items import Alias, DocumentItem, Item, PersonForm
@@ -110,6 +111,9 @@ class TitleParts:
         return asdict(self)
 
 
+# Pure, and a crawl meets the same people on document after document (the archive's
+# vocabulary of people is a few thousand names): each name is parsed once a process.
+@lru_cache(maxsize=8192)
 def parse_person_name(name: str) -> PersonName:
     """'Last, First' -> display and sort forms; a parenthesised other spelling is an alias.
 
