@@ -99,6 +99,12 @@ def _parser() -> etree.HTMLParser:
     return parser
 
 
+def find_main(root: etree._Element) -> etree._Element | None:
+    """The CSS selector `main#main` (the first such element, the root included) by lxml's
+    tag-filtered walk: half the cost of the query."""
+    return next((el for el in root.iter("main") if el.get("id") == "main"), None)
+
+
 def text_content(el: etree._Element) -> str:
     """All the text inside an element, as lxml.html's `text_content()` gives it (the text
     nodes in document order; no comments), serialized by libxml2 in one call."""

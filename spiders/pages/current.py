@@ -19,6 +19,7 @@ from spiders.pages.common import (
     best_text,
     block_text,
     css,
+    find_main,
     first,
     has_class,
     inner_html,
@@ -35,7 +36,6 @@ from spiders.pages.common import (
 )
 from spiders.pages.results import CollectionIndex, CollectionPage, ListingPage, listing_entry
 
-MAIN = css("main#main")
 CURRENT_PATH_NODE = re.compile(r'"currentPath"\s*:\s*"node\\?/(\d+)"')
 
 # Within the jumbotron's `.content-block`s (see _jumbotron): h1.title, h2.date, p.donated.
@@ -164,7 +164,7 @@ def parse_current_document(
     html: str | bytes | etree._Element, url: str, fetched_at: str | None = None
 ) -> DocumentItem:
     root = load_html(html)
-    main = first(MAIN(root))
+    main = find_main(root)
     if main is None:
         raise ValueError("no <main id='main'> element: not a current-site document page")
     item = DocumentItem(url=url, site_generation=SiteGeneration.CURRENT, fetched_at=fetched_at)
@@ -328,7 +328,7 @@ def _pane_language(pane: etree._Element) -> str | None:
 def parse_current_listing(html: str | bytes | etree._Element, url: str) -> ListingPage:
     """A catalog or facet listing page: result rows, the count line, the next page."""
     root = load_html(html)
-    main = first(MAIN(root))
+    main = find_main(root)
     if main is None:
         raise ValueError("no <main id='main'> element: not a current-site listing page")
     entries: list[ListingEntry] = []
@@ -399,7 +399,7 @@ def parse_current_collection(html: str | bytes | etree._Element, url: str) -> Co
     title, the description and the "Popular Documents" cards.
     """
     root = load_html(html)
-    main = first(MAIN(root))
+    main = find_main(root)
     if main is None:
         raise ValueError("no <main id='main'> element: not a current-site collection page")
     node_id = _head_links(root, url).node_id()
@@ -508,7 +508,7 @@ def collection_links(html: str | bytes | etree._Element, url: str) -> list[str]:
     Scoped to `<main>` when there is one: the header megamenus list topics too.
     """
     root = load_html(html)
-    scope = first(MAIN(root))
+    scope = find_main(root)
     if scope is None:
         scope = root
     links = []

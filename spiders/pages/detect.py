@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from lxml import etree
 
 from items import PageType, SiteGeneration
-from spiders.pages.common import css, has_class, load_html, text_of, xpath_strings
+from spiders.pages.common import (
+    css,
+    find_main,
+    has_class,
+    load_html,
+    squash,
+    text_content,
+    text_of,
+    xpath_strings,
+)
 
 CHALLENGE_TITLE = re.compile(
     r"^(just a moment|attention required|access denied|please wait|checking your browser)",
@@ -32,9 +41,9 @@ CHALLENGE_ID_LIST = " ".join(sorted(CHALLENGE_IDS))
 CHALLENGE_SCRIPT_MARKS = ("_cf_chl_opt", "cf_chl_prog", "managed_challenge")
 SCRIPT_TEXTS = xpath_strings("descendant-or-self::script/text()")
 BLOCKED_TEXT = re.compile(r"you have been blocked|enable javascript and cookies to continue", re.I)
+BLOCKED_WORDS = ("blocked", "cookies")
 ERROR_TITLE = re.compile(r"^(page not found|404\b|not found|error\b)", re.I)
 
-MAIN = css("main#main")
 CURRENT_COLLECTION = css("main section.jumbotron-topic, main section.jumbotron-collection")
 CURRENT_INDEX = css("main .topic-list, main .topics-index")
 CURRENT_LISTING = css("main table.table-striped, main .view-search, main .views-element-container")
@@ -84,7 +93,7 @@ def detect_page(
     if ERROR_TITLE.match(title):
         return PageKind(PageType.ERROR, reason=f"error page: {title}")
 
-    if _has_drupal_markers(root) or MAIN(root):
+    if _has_drupal_markers(root) or find_main(root) is not None:
         if _is_current_document(root):
             return PageKind(PageType.DOCUMENT, CURRENT)
         if CURRENT_COLLECTION(root):
@@ -190,7 +199,12 @@ def _challenge_reason(root: etree._Element, title: str | None) -> str | None:
         if any(mark in text for mark in CHALLENGE_SCRIPT_MARKS):
             return "challenge page: Cloudflare challenge script"
     for heading in root.iter("h1", "h2"):
-        heading_text = text_of(heading) or ""
+        raw = text_content(heading)
+        # BLOCKED_TEXT cannot match without these words (exact for ASCII text: see
+        # pipelines/citations.py's may_contain; spaces do not matter, the words have none).
+        if raw.isascii() and not any(word in raw.lower() for word in BLOCKED_WORDS):
+            continue
+        heading_text = squash(raw) or ""
         if BLOCKED_TEXT.search(heading_text):
             return f"block page: {heading_text}"
     return None
