@@ -173,7 +173,7 @@ def block_text(el: etree._Element) -> str | None:
     for node in el.iter(*BLOCK_TAGS):
         node.tail = "\n" + (node.tail or "")
         node.text = "\n" + (node.text or "")
-    lines = (squash(line) for line in text_content(el).split("\n"))
+    lines = (" ".join(line.split()) for line in text_content(el).split("\n"))  # squash, inline
     return "\n\n".join(line for line in lines if line) or None
 
 

@@ -305,12 +305,12 @@ def _versions(main: etree._Element, url: str) -> tuple[list[Version], str | None
             versions.append(Version(kind, _pane_language(pane), url=absolute(url, obj.get("data"))))
         prefix = f"{kind}-"  # the language panes inside: translation-English, …
         inner = [el for el in ID_OWNERS(pane) if el is not pane and el.get("id").startswith(prefix)]
+        if kind == "original" and not inner:
+            continue  # the original pane holds only scan previews (nothing reads it after)
         for lang_pane in inner or [pane]:
             strip_non_text(lang_pane)
             if not text_content(lang_pane).strip():
                 continue
-            if kind == "original" and not inner:
-                continue  # the original pane holds only scan previews
             language = _pane_language(lang_pane)
             versions.append(Version(kind, language, html=inner_html(lang_pane)))
             panes.append((kind, language, lang_pane))
