@@ -26,14 +26,12 @@ it starts, cut after their last complete record. With `DA_CAPTURES=0` nothing is
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import fcntl
 import hashlib
 import io
 import json
 import logging
-import os
 import re
 import zipfile
 import zlib
@@ -52,6 +50,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from extensions.run import RunExtension
+from extensions.wacz_package import Sidecar, index_fields, package, remove, sidecar_of
 from items import CAPTURE_META, CaptureRecord, DocumentItem, FetchedPage, FetchRecord
 from models.wacz import WARC_FOLDER
 
@@ -136,9 +135,12 @@ class WarcFile:
     path: Path
     file: IO[bytes]
     writer: WARCWriter = field(init=False)
+    index: Sidecar = field(init=False)
+    member_sha256: str = field(init=False, default="")  # of the last record written
 
     def __post_init__(self) -> None:
         self.writer = WARCWriter(None, gzip=False, warc_version="1.1")
+        self.index = Sidecar(self.path)
 
     @classmethod
     def create(cls, path: Path) -> WarcFile:
@@ -156,12 +158,14 @@ class WarcFile:
         self.writer.out = buffer
         self.writer.write_record(record)
         member = gzip_member(buffer.getvalue())
+        self.member_sha256 = hashlib.sha256(member).hexdigest()
         offset = self.file.tell()
         self.file.write(member)
         self.file.flush()
         return offset, len(member)
 
     def close(self) -> None:
+        self.index.close()
         self.file.close()  # releases the lock
 
 
@@ -180,6 +184,7 @@ class CapturesExtension:
         self.sequence = 0
         self.current: WarcFile | None = None
         self.warcs: list[Path] = []
+        self.indexes: list[Sidecar] = []
         self.pages: IO[str] | None = None
         self.paged: set[str] = set()
         self.records = 0
@@ -261,6 +266,9 @@ class CapturesExtension:
                 http_headers=status_line, warc_headers_dict=warc_headers,
             )  # fmt: skip
         offset, length = warc.write(record)
+        sent = request_headers(request)
+        warc.index.add(index_fields(record, offset, length, warc.path.name, warc.member_sha256,
+                                    sent.headers))  # fmt: skip
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         request.meta[CAPTURE_META] = CaptureRecord(
             wacz=f"{self.name}.wacz", warc=warc.path.name, offset=offset, length=length,
@@ -269,7 +277,7 @@ class CapturesExtension:
         )  # fmt: skip
         request_record = writer.create_warc_record(
             request.url, "request", payload=io.BytesIO(request.body), length=len(request.body),
-            http_headers=request_headers(request),
+            http_headers=sent,
             warc_headers_dict={"WARC-Date": when, "WARC-Concurrent-To": record_id},
         )  # fmt: skip
         warc.write(request_record)
@@ -306,8 +314,9 @@ class CapturesExtension:
             self.pages.close()
         if not self.warcs:
             return
+        indexed = all(index.complete for index in self.indexes)
         try:
-            path = package(self.folder, self.name, self.warcs)
+            path = package(self.folder, self.name, self.warcs, indexed=indexed)
         except Exception as exc:  # the WARCs stay; the next run of the job packages them
             logger.error("captures: could not write the WACZ of %s: %s", self.name, exc)
             return
@@ -327,6 +336,7 @@ class CapturesExtension:
                 except FileExistsError:
                     continue
             self.warcs.append(path)
+            self.indexes.append(self.current.index)
             self.current.write(
                 self.current.writer.create_warcinfo_record(path.name, warcinfo(self.crawl))
             )
@@ -367,7 +377,7 @@ class CapturesExtension:
         for run, paths in by_run.items():
             name = f"{self.job}-{run}"
             if already_packaged(self.folder, name, paths):  # only the removal was cut short
-                remove([*paths, self.warc_folder / f"{name}.pages.jsonl"])
+                remove([*paths, *map(sidecar_of, paths), self.warc_folder / f"{name}.pages.jsonl"])
                 continue
             try:
                 path = package(self.folder, name, [p for p in paths if p.stat().st_size])
@@ -409,12 +419,6 @@ def _reason(status: int) -> str:
         return ""
 
 
-def remove(paths: Iterable[Path]) -> None:
-    for path in paths:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-
-
 def already_packaged(folder: Path, name: str, warcs: list[Path]) -> bool:
     """Whether a WACZ of the run already holds these WARCs (a kill after the WACZ was renamed
     into place, before its WARCs were removed)."""
@@ -427,38 +431,3 @@ def already_packaged(folder: Path, name: str, warcs: list[Path]) -> bool:
         except (OSError, zipfile.BadZipFile):
             continue
     return False
-
-
-def package(folder: Path, name: str, warcs: list[Path]) -> Path:
-    """The WACZ of one run (`wacz create`: CDXJ index, pages.jsonl, datapackage.json), written
-    beside and renamed into place; then the run's WARCs and page list are removed."""
-    from wacz.main import main as wacz_main  # 0.9 s of imports: only when packaging
-
-    target = folder / f"{name}.wacz"
-    if target.exists():  # the same job and run id of another database: keep both
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S")
-        logger.warning("captures: %s exists; this run's WACZ is %s-%s.wacz", target, name, stamp)
-        target = folder / f"{name}-{stamp}.wacz"
-    partial = folder / f"{name}.wacz.partial"
-    pages = folder / WARC_FOLDER / f"{name}.pages.jsonl"
-    passed = folder / WARC_FOLDER / f"{name}.pages.passed.jsonl"
-    header = {"format": "json-pages-1.0", "id": "pages", "title": "Document pages"}
-    lines = pages.read_text(encoding="utf-8").splitlines() if pages.exists() else []
-    passed.write_text(
-        "\n".join([json.dumps(header), *(line for line in lines if line.strip())]) + "\n",
-        encoding="utf-8",
-    )
-    arguments = ["create", "-o", str(partial), "--title", f"Wilson Center Digital Archive: {name}"]
-    if lines:
-        arguments += ["-p", str(passed)]
-    output = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(output):
-            status = wacz_main([*arguments, *map(str, warcs)])
-    finally:
-        passed.unlink(missing_ok=True)
-    if status:
-        raise RuntimeError(" ".join(output.getvalue().split())[-300:] or f"wacz exit {status}")
-    os.replace(partial, target)
-    remove([*warcs, pages])
-    return target
