@@ -108,7 +108,7 @@ def take_credits(text: str) -> tuple[str, dict[str, list[str]]]:
         names = _names(rest[names_start:end])
         verbs = re.findall(VERB, match.group("verbs"), re.I)
         for verb in verbs:
-            target = credits.setdefault(f"{VERBS[verb.lower()]}_by", [])
+            target = credits.setdefault(f"{VERBS[verb.casefold()]}_by", [])
             target.extend(n for n in names if n not in target)
         # "X (National Security Archive)", "X for the National Security Archive": affiliations.
         affiliation = re.match(

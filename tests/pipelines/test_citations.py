@@ -117,3 +117,11 @@ def test_no_input_raises_and_raw_is_kept(text):
     for citation in parse_citations(text):
         assert citation.raw
         assert citation.kind in {"archive", "publication", "person", "unknown"}
+
+
+@pytest.mark.parametrize("verb", ["Translated", "TRANSLATED", "Tranſlated", "tranſlated"])
+def test_a_credit_verb_in_any_case_is_read(verb):
+    """The credit patterns match case-insensitively, and Unicode folds the long s (ſ) to s:
+    the verb is looked up by the same folding, not by lower() (which keeps the ſ)."""
+    [citation] = parse_citations(f"RGASPI, fond 558. {verb} by John Smith.")
+    assert citation.translated_by == ["John Smith"]
