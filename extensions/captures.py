@@ -18,10 +18,12 @@ record (profile server-not-modified). Each WARC file is held with an exclusive `
 its run writes it; a run opens new files only (a restart never appends to a file a killed run
 left), and rotates to a new file past DA_CAPTURES_WARC_SIZE bytes.
 
-Packaging (the `wacz` package): when the spider closes, the run's WARCs, the document pages it
-stored (pages.jsonl) and the CDXJ index go into the WACZ, with datapackage.json. WARCs left by
-a run that was killed (their lock is free) are packaged by the next run of the same job when
-it starts, cut after their last complete record. With `DA_CAPTURES=0` nothing is written.
+Packaging (extensions/wacz_package.py): each response's CDXJ index line is written beside its
+WARC as the record is; when the spider closes, the run's WARCs, the document pages it stored
+(pages.jsonl) and the sorted index go into the WACZ, with datapackage.json. WARCs left by a
+run that was killed (their lock is free) are packaged by the next run of the same job when it
+starts, cut after their last complete record, and indexed by `wacz create` from the records.
+With `DA_CAPTURES=0` nothing is written.
 """
 
 from __future__ import annotations
