@@ -128,8 +128,10 @@ def write_wacz(partial: Path, warcs: list[Path], passed: list[str], title: str) 
     from surt import surt
     from wacz.util import WACZ_VERSION, get_py_wacz_version, hash_stream, now
 
-    entries = [line for warc in warcs for line in read_sidecar(sidecar_of(warc))]
-    lines = sorted(f"{surt(json.loads(e.partition(' ')[2])['url'])} {e}\n" for e in entries)
+    # (line, url), in WARC order; each line parsed once, for its sort key and the page list
+    entries = [(line, json.loads(line.partition(" ")[2])["url"])
+               for warc in warcs for line in read_sidecar(sidecar_of(warc))]  # fmt: skip
+    lines = sorted(f"{surt(url)} {line}\n" for line, url in entries)
     with zipfile.ZipFile(partial, "w") as wacz:
         with wacz.open(zipfile.ZipInfo("indexes/index.cdx.gz", now()), "w") as data:
             idx = write_zipnum(lines, data)
@@ -187,7 +189,9 @@ def write_zipnum(lines: list[str], data: IO[bytes]) -> str:
     return f"!meta 0 {meta}\n" + "".join(blocks)
 
 
-def page_list(passed: list[str], entries: list[str], new_id: Any) -> list[dict[str, Any]]:
+def page_list(
+    passed: list[str], entries: list[tuple[str, str]], new_id: Any
+) -> list[dict[str, Any]]:
     """The pages, each matched to its first capture in WARC order (http or https), with that
     capture's `ts` and an `id`; a page with no capture is left out (as `wacz create` does)."""
     wanted: dict[str, dict[str, Any]] = {}
@@ -195,9 +199,8 @@ def page_list(passed: list[str], entries: list[str], new_id: Any) -> list[dict[s
         page = json.loads(line)
         wanted.setdefault(page.get("url", "").split("#", 1)[0], page)
     found: list[dict[str, Any]] = []
-    for entry in entries:
-        ts, _, rest = entry.partition(" ")
-        url = json.loads(rest)["url"]
+    for line, url in entries:
+        ts = line.partition(" ")[0]
         _, _, body = url.partition(":")
         for key in (f"http:{body}", f"https:{body}"):
             if key in wanted:
